@@ -1,0 +1,89 @@
+/**
+ * Plain data shared by the lifecycle rules (SPEC §4). Nothing here knows about
+ * HTTP, scimmy or MongoDB: the rules take these shapes in and return effects.
+ */
+
+/** SCIM attribute URNs used by the rules. */
+export const ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+export const ROSTER_USER = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
+export const ROSTER_GROUP = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
+export const USER_MANAGER_PATH = `${ENTERPRISE_USER}:manager`;
+export const GROUP_MANAGER_PATH = `${ROSTER_GROUP}:manager`;
+
+/** A SCIM resource as JSON: core attributes plus extension objects under their URN keys. */
+export type ScimJson = Record<string, unknown>;
+
+/** Tenant policy, SPEC §6 (schemas/policy.schema.json). */
+export interface Policy {
+  requiredProfileFields: string[];
+  reassignReportsTo: "manager-then-owner" | "owner" | "block";
+  groupMembershipsOnDeactivate: "keep" | "remove";
+  revokeApiKeys: boolean;
+  seatLimit: number | null;
+}
+
+export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
+  requiredProfileFields: [],
+  reassignReportsTo: "manager-then-owner",
+  groupMembershipsOnDeactivate: "keep",
+  revokeApiKeys: true,
+  seatLimit: null,
+});
+
+/** What the rules need to know about one user. */
+export interface UserFacts {
+  id: string;
+  active: boolean;
+  removed: boolean;
+  /** enterprise manager.value, if any */
+  managerId: string | null;
+}
+
+/** Who initiated a change; `system:*` actors skip some checks (SPEC §4 Leave date). */
+export interface Initiator {
+  actor: string;
+  /** true inside a /Bulk request (SPEC §4 Bulk) */
+  bulk: boolean;
+  /** true when the leave date triggered the change */
+  leaveDate: boolean;
+}
+
+/** Everything a deactivation or removal is decided on. */
+export interface OffboardingInput {
+  leaver: UserFacts;
+  /** ids of active or deactivated users whose enterprise manager is the leaver */
+  reportIds: string[];
+  /** ids of groups whose Roster-extension manager is the leaver */
+  groupIdsLed: string[];
+  policy: Policy;
+  /** tenant owner, null when unset or removed */
+  owner: UserFacts | null;
+  /** the leaver's own manager, null when unset or removed */
+  leaverManager: UserFacts | null;
+  initiator: Initiator;
+}
+
+/** One idempotent step of a cascade, applied by the store (SPEC §4 Crash safety). */
+export type Effect =
+  | { kind: "reassignReport"; reportId: string; from: string; to: string | null }
+  | { kind: "reassignGroupLeader"; groupId: string; from: string; to: string | null }
+  | { kind: "dropMemberships"; userId: string }
+  | { kind: "revokeSessions"; userId: string }
+  | { kind: "revokeApiKeys"; userId: string };
+
+/** A refusal decided by a rule; the SCIM layer turns it into an error response. */
+export interface Refusal {
+  status: 400 | 403 | 409;
+  scimType?: "invalidValue" | "uniqueness" | "mutability";
+  detail: string;
+  /** short machine-friendly reason, stored on `user.deactivate.refused` audit entries */
+  reason: "incompleteProfile" | "ownerGuard" | "leaderBlocked" | "leaderInBulk" | "noSeat" | "ownerInactive";
+}
+
+export type Plan = { ok: true; effects: Effect[]; successorId: string | null } | { ok: false; refusal: Refusal };
+
+/** before/after of an audit entry: only changed fields, keyed by SCIM attribute path (SPEC §5). */
+export interface AuditChange {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}

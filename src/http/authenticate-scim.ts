@@ -1,0 +1,49 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import passport from "passport";
+import { Strategy as BearerStrategy } from "passport-http-bearer";
+import { RosterError } from "../domain/roster-error";
+import { findTokenByHash, touchToken } from "../store/token-store";
+import { locals } from "./request-context";
+
+export interface ScimPrincipal {
+  tenant: string;
+  tokenId: string;
+}
+
+/** SHA-256 of a bearer token, as stored (SPEC §7). */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+passport.use(
+  "scim-bearer",
+  new BearerStrategy((token, done) => {
+    const hash = hashToken(token);
+    findTokenByHash(hash)
+      .then((found) => {
+        // the lookup is by hash; the constant-time compare guards against any index-side shortcut
+        if (!found || !timingSafeEqual(Buffer.from(found.hash, "hex"), Buffer.from(hash, "hex"))) return done(null, false);
+        void touchToken(found._id, new Date()).catch(() => undefined);
+        return done(null, { tenant: found.tenant, tokenId: found._id } satisfies ScimPrincipal);
+      })
+      .catch((error) => done(error));
+  }),
+);
+
+/** Authenticates a SCIM request; failures are a SCIM 401 with WWW-Authenticate (SPEC §7). */
+export function authenticateScim(onFailure: (req: Request, res: Response) => void) {
+  return function authenticate(req: Request, res: Response, next: NextFunction): void {
+    passport.authenticate("scim-bearer", { session: false }, (error: unknown, principal: ScimPrincipal | false) => {
+      if (error) return next(error);
+      if (!principal) {
+        onFailure(req, res);
+        res.setHeader("WWW-Authenticate", 'Bearer realm="roster"');
+        return next(RosterError.unauthorized());
+      }
+      locals(res).tenant = principal.tenant;
+      locals(res).actor = principal.tokenId;
+      next();
+    })(req, res, next);
+  };
+}

@@ -1,0 +1,68 @@
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import mongoose from "mongoose";
+import type { Logger } from "pino";
+import type { Config } from "../config/load-config";
+import { RosterError } from "../domain/roster-error";
+import { setUnexpectedErrorReporter } from "../scim/scim-error";
+import { createAdminRouter } from "./admin/admin-router";
+import { authenticateScim } from "./authenticate-scim";
+import { handleAsync } from "./handle-async";
+import { logRequests } from "./log-requests";
+import { TokenBuckets, rateLimit } from "./rate-limit";
+import { assignRequestId, locals } from "./request-context";
+import { createScimRouter } from "./scim-router";
+import { writeAdminErrors, writeScimErrors } from "./write-errors";
+
+export const MAX_BULK_OPERATIONS = 1000;
+
+/** The express application: helmet, request ids, logs, rate limits, SCIM and admin APIs (SPEC §2, §7). */
+export function createApp(config: Readonly<Config>, logger: Logger): Express {
+  setUnexpectedErrorReporter((error) => logger.error({ err: error }, "unexpected error in a SCIM handler"));
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(helmet());
+  app.use(assignRequestId);
+  app.use(logRequests(logger));
+  const buckets = new TokenBuckets(config.rateLimit);
+  const clientKey = (req: Request) => `ip:${req.ip}`;
+
+  app.get(
+    "/healthz",
+    handleAsync(async function health(_req, res) {
+      const db = mongoose.connection.db;
+      if (mongoose.connection.readyState !== 1 || !db) {
+        res.status(503).json({ status: "unavailable" });
+        return;
+      }
+      await db.admin().command({ ping: 1 });
+      res.json({ status: "ok" });
+    }),
+  );
+
+  const scim = express.Router();
+  scim.use(
+    authenticateScim((req, res) => {
+      // unauthenticated callers are limited per client address (SPEC §7)
+      const wait = buckets.take(clientKey(req));
+      if (wait > 0) res.setHeader("Retry-After", String(wait));
+    }),
+  );
+  scim.use(rateLimit(buckets, (_req, res) => `token:${locals(res).actor}`));
+  scim.use(express.json({ limit: config.maxPayloadSize, type: ["application/json", "application/scim+json"] }));
+  scim.use(createScimRouter({ maxPayloadSize: config.maxPayloadSize, maxBulkOperations: MAX_BULK_OPERATIONS }));
+  scim.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No SCIM endpoint at ${req.path}`)));
+  scim.use(writeScimErrors(logger, config.maxPayloadSize));
+  app.use("/scim/v2", scim);
+
+  const admin = express.Router();
+  admin.use(createAdminRouter({ adminToken: config.adminToken, buckets, logger, maxPayloadSize: config.maxPayloadSize }));
+  admin.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No admin endpoint at ${req.path}`)));
+  admin.use(writeAdminErrors(logger, config.maxPayloadSize));
+  app.use("/admin/v1", admin);
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ status: 404, detail: `Nothing at ${req.path}` });
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { NextFunction, Request, Response } from "express";
+import pino, { type Logger } from "pino";
+import { locals } from "./request-context";
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+/** One structured line per request: id, tenant, status, duration (SPEC §2 LOG_LEVEL). */
+export function logRequests(logger: Logger) {
+  return function logRequest(req: Request, res: Response, next: NextFunction): void {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const { requestId, tenant } = locals(res);
+      logger.info({ requestId, tenant, method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+    });
+    next();
+  };
+}

@@ -1,0 +1,25 @@
+import { randomUUID } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+
+/** Per-request values the handlers and the log line share. */
+export interface RequestLocals {
+  requestId: string;
+  tenant?: string;
+  /** token id of the SCIM caller, or `admin` */
+  actor?: string;
+}
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function locals(res: Response): RequestLocals {
+  return res.locals as RequestLocals;
+}
+
+/** Keeps a well-formed incoming X-Request-Id or makes one; it is the audit `requestId` (SPEC §2). */
+export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.header("x-request-id");
+  const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+  locals(res).requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  next();
+}

@@ -1,0 +1,167 @@
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import SCIMMY from "scimmy";
+import SCIMMYRouters from "scimmy-routers";
+import { RosterError } from "../domain/roster-error";
+import type { ScimJson } from "../domain/types";
+import { RetryableWrite, declareResources, type ScimContext } from "../scim/declare-resources";
+import { applyGroupPatch } from "../scim/group-patch";
+import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
+import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
+import { normalizeBulk } from "../scim/normalize-bulk";
+import { handleAsync } from "./handle-async";
+import { locals } from "./request-context";
+
+export interface ScimRouterOptions {
+  maxPayloadSize: number;
+  maxBulkOperations: number;
+}
+
+const WRITE_RETRIES = 5;
+
+type ResourceClass = new (...args: unknown[]) => {
+  read(ctx: ScimContext): Promise<ScimJson>;
+  write(body: unknown, ctx: ScimContext): Promise<ScimJson>;
+  patch(body: unknown, ctx: ScimContext): Promise<ScimJson | undefined>;
+  dispose(ctx: ScimContext): Promise<void>;
+};
+
+function resourceClass(kind: ResourceKind): ResourceClass {
+  return (kind === "User" ? SCIMMY.Resources.User : SCIMMY.Resources.Group) as unknown as ResourceClass;
+}
+
+/** The version number in an If-Match / If-None-Match header (`W/"3"`, `"3"`); `*` means any. */
+export function parseVersionHeader(header: string | undefined): number | undefined {
+  if (!header || header.trim() === "*") return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw RosterError.preconditionFailed("If-Match does not name a version of this resource");
+  return Number(match[1]);
+}
+
+function scimContext(req: Request, res: Response, bulk = false): ScimContext {
+  const { tenant, actor, requestId } = locals(res);
+  return { action: { tenant: tenant!, actor: actor!, requestId, bulk, ifMatch: parseVersionHeader(req.header("if-match")) } };
+}
+
+function sendResource(res: Response, status: number, resource: ScimJson): void {
+  const meta = resource.meta as { version?: string; location?: string } | undefined;
+  if (meta?.version) res.setHeader("ETag", meta.version);
+  if (status === 201 && meta?.location) res.setHeader("Location", meta.location);
+  res.status(status).json(resource);
+}
+
+/** Retries a write that raced another one when the client gave no If-Match (RFC 7644 §3.14). */
+async function withRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof RetryableWrite) || attempt >= WRITE_RETRIES) throw error;
+    }
+  }
+}
+
+function resourceRoutes(kind: ResourceKind): Router {
+  const router = express.Router();
+  const Resource = () => resourceClass(kind);
+  const query = (req: Request) => req.query as Record<string, string>;
+
+  router.get("/", handleAsync(async function listResourcesRoute(req, res) {
+    const basepath = `${baseUrl(req)}/${kind}s`;
+    res.json(await listResources(kind, locals(res).tenant!, query(req) as ListQuery, basepath));
+  }));
+  router.get("/:id", handleAsync(async function readResource(req, res) {
+    const resource = await new (Resource())(req.params.id, query(req)).read(scimContext(req, res));
+    const version = (resource.meta as { version?: string }).version;
+    if (version && req.header("if-none-match") === version) {
+      res.setHeader("ETag", version);
+      res.status(304).end();
+      return;
+    }
+    sendResource(res, 200, resource);
+  }));
+  router.post("/", handleAsync(async function createResource(req, res) {
+    const body = normalizeResourceBody(req.body, kind);
+    sendResource(res, 201, await new (Resource())(query(req)).write(body, scimContext(req, res)));
+  }));
+  router.put("/:id", handleAsync(async function replaceResource(req, res) {
+    const body = normalizeResourceBody(req.body, kind);
+    sendResource(res, 200, await withRetry(() => new (Resource())(req.params.id, query(req)).write(body, scimContext(req, res))));
+  }));
+  router.patch("/:id", handleAsync(async function patchResource(req, res) {
+    const message = normalizePatch(req.body, kind);
+    if (kind === "Group") {
+      const version = await withRetry(() => applyGroupPatch(req.params.id, message, scimContext(req, res)));
+      res.setHeader("ETag", `W/"${version}"`);
+      res.status(204).end();
+      return;
+    }
+    const patched = await withRetry(async () => {
+      const context = scimContext(req, res);
+      // A PATCH that changes nothing still answers 200 with the resource (IDP-TRAFFIC: Entra expects it).
+      return (await new (Resource())(req.params.id, query(req)).patch(message, context)) ?? (await new (Resource())(req.params.id, query(req)).read(context));
+    });
+    sendResource(res, 200, patched);
+  }));
+  router.delete("/:id", handleAsync(async function removeResource(req, res) {
+    await new (Resource())(req.params.id).dispose(scimContext(req, res));
+    res.status(204).end();
+  }));
+  return router;
+}
+
+function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get("host")}${req.baseUrl.replace(/\/(Users|Groups)$/, "")}`;
+}
+
+/** Sets scimmy's global resource locations from the request, as scimmy-routers does. */
+function setBasepath(req: Request, _res: Response, next: NextFunction): void {
+  const base = `${req.protocol}://${req.get("host")}${req.baseUrl}`;
+  SCIMMY.Resources.Schema.basepath(base);
+  SCIMMY.Resources.ResourceType.basepath(base);
+  SCIMMY.Resources.ServiceProviderConfig.basepath(base);
+  for (const Declared of Object.values(SCIMMY.Resources.declared() as Record<string, { basepath(path: string): unknown }>)) Declared.basepath(base);
+  next();
+}
+
+/**
+ * /scim/v2 after authentication: Users and Groups served by Roster's handlers
+ * through scimmy's resource classes; discovery served by scimmy-routers.
+ */
+export function createScimRouter(options: ScimRouterOptions): Router {
+  declareResources();
+  const router = express.Router();
+  router.use(setBasepath);
+  router.use("/Users", resourceRoutes("User"));
+  router.use("/Groups", resourceRoutes("Group"));
+  router.post("/Bulk", handleAsync(async function bulk(req, res) {
+    const body = normalizeBulk(req.body, options.maxBulkOperations);
+    const context = scimContext(req, res, true);
+    const result = await new SCIMMY.Messages.BulkRequest(body as never, options.maxBulkOperations).apply(undefined, context as never);
+    res.status(200).json(result);
+  }));
+  router.get("/ServiceProviderConfig", handleAsync(async function serviceProviderConfig(_req, res) {
+    const config = (await new SCIMMY.Resources.ServiceProviderConfig().read()) as unknown as ScimJson;
+    res.json({ ...JSON.parse(JSON.stringify(config)), pagination: { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: 100, maxPageSize: MAX_RESULTS, cursorTimeout: 0 } });
+  }));
+
+  const discovery = new SCIMMYRouters({
+    type: "bearer",
+    docUri: "https://datatracker.ietf.org/doc/html/rfc6750",
+    // authentication already happened in front of this router
+    handler: async (req: Request) => {
+      if (!(req.res && locals(req.res).tenant)) throw new Error("Unauthorized");
+      return "";
+    },
+    context: async () => ({}),
+  });
+  SCIMMY.Config.set({
+    patch: true,
+    filter: { supported: true, maxResults: MAX_RESULTS },
+    sort: true,
+    etag: true,
+    changePassword: false,
+    bulk: { supported: true, maxOperations: options.maxBulkOperations, maxPayloadSize: options.maxPayloadSize },
+  });
+  router.use(discovery);
+  return router;
+}

@@ -1,0 +1,34 @@
+import type { NextFunction, Request, Response } from "express";
+import type { Logger } from "pino";
+import { RosterError } from "../domain/roster-error";
+import { scimErrorBody } from "../scim/scim-error";
+import { locals } from "./request-context";
+
+/** body-parser failures as protocol errors: malformed JSON and oversized bodies (SPEC §7). */
+export function bodyParserError(error: unknown, maxPayloadSize: number): RosterError | undefined {
+  const type = (error as { type?: string })?.type;
+  if (type === "entity.parse.failed") return RosterError.invalidSyntax("Request body is not valid JSON");
+  if (type === "entity.too.large") return RosterError.payloadTooLarge(maxPayloadSize);
+  if (type === "encoding.unsupported" || type === "charset.unsupported") return RosterError.invalidSyntax("Unsupported request body encoding");
+  return undefined;
+}
+
+/** SCIM error messages for everything under /scim/v2; unexpected errors are logged, never shown. */
+export function writeScimErrors(logger: Logger, maxPayloadSize: number) {
+  return function writeScimError(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+    const { status, body, unexpected } = scimErrorBody(bodyParserError(error, maxPayloadSize) ?? error);
+    if (unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl }, "unexpected error");
+    res.status(status).type("application/scim+json").send(JSON.stringify(body));
+  };
+}
+
+/** The admin API's error shape `{status, detail, errors}` (SPEC §6). */
+export function writeAdminErrors(logger: Logger, maxPayloadSize: number) {
+  return function writeAdminError(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+    const known = bodyParserError(error, maxPayloadSize) ?? error;
+    const { status, body, unexpected } = scimErrorBody(known);
+    if (unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl }, "unexpected error");
+    const errors = known instanceof RosterError && Array.isArray(known.extra.errors) ? known.extra.errors : [];
+    res.status(status).json({ status, detail: body.detail, errors });
+  };
+}

@@ -1,0 +1,127 @@
+import SCIMMY from "scimmy";
+import { RosterError } from "../domain/roster-error";
+import { ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
+import type { ActionContext } from "../services/context";
+import { createGroup, getGroup, removeGroup, replaceGroup } from "../services/group-service";
+import { ConcurrentWrite, createUser, getUser, removeUser, replaceUser } from "../services/user-service";
+import { findGroups } from "../store/group-store";
+import { groupIdsOf, memberIdsOf } from "../store/membership-store";
+import { groupDocToScim } from "./group-mapping";
+import { toScimmyError } from "./scim-error";
+import { userDocToScim } from "./user-mapping";
+
+const { Attribute, SchemaDefinition } = SCIMMY.Types;
+
+/** What Roster's scimmy handlers receive as their context argument. */
+export interface ScimContext {
+  action: ActionContext;
+  /** a PATCH (single or in /Bulk): egress remembers the version the patch is computed from */
+  readVersion?: number;
+  /** group PATCH of non-member attributes: neither read nor write the member list */
+  skipMembers?: boolean;
+}
+
+/** `urn:ietf:params:scim:schemas:extension:roster:2.0:User` (SPEC §3). */
+export const RosterUserSchema = new SchemaDefinition("RosterUser", ROSTER_USER, "Roster lifecycle attributes of a user", [
+  new Attribute("dateTime", "leaveDate", { description: "When the user leaves; Roster deactivates them then" }),
+]);
+
+/** `urn:ietf:params:scim:schemas:extension:roster:2.0:Group` (SPEC §3). */
+export const RosterGroupSchema = new SchemaDefinition("RosterGroup", ROSTER_GROUP, "Roster attributes of a group", [
+  new Attribute("complex", "manager", { description: "The team leader of this group" }, [
+    new Attribute("string", "value", { description: "id of the leading user" }),
+    new Attribute("string", "display", { mutable: false, description: "display name of the leading user" }),
+  ]),
+]);
+
+/** scimmy converts unknown exceptions to 404; every handler error goes through here first. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ConcurrentWrite) throw new RetryableWrite();
+    throw toScimmyError(error);
+  }
+}
+
+/** Raised through scimmy when a PATCH raced another write; the route retries it. */
+export class RetryableWrite extends SCIMMY.Types.Error {
+  constructor() {
+    super(409, null as unknown as string, "The resource changed while this request was applied; retry");
+  }
+}
+
+/** The version a PATCH read, used once: a /Bulk request shares one context across operations. */
+function takeReadVersion(ctx: ScimContext): number | undefined {
+  const version = ctx.readVersion;
+  ctx.readVersion = undefined;
+  return version;
+}
+
+/** Plain JSON from a scimmy-parsed instance; its toJSON hides the write-only password. */
+function plain(instance: unknown): ScimJson {
+  const json = JSON.parse(JSON.stringify(instance)) as ScimJson;
+  const password = (instance as { password?: unknown }).password;
+  if (typeof password === "string") json.password = password;
+  return json;
+}
+
+// scimmy's typings want handlers to return its schema classes; Roster returns plain SCIM JSON, which scimmy accepts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
+/** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
+export function declareResources(): void {
+  if (SCIMMY.Resources.declared(SCIMMY.Resources.User)) return;
+  const User = SCIMMY.Resources.User as Loose;
+  const Group = SCIMMY.Resources.Group as Loose;
+  SCIMMY.Resources.declare(
+    User.extend(SCIMMY.Schemas.EnterpriseUser, false)
+      .extend(RosterUserSchema, false)
+      .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
+        guarded(async () => {
+          const readVersion = takeReadVersion(ctx);
+          const doc = resource.id ? await replaceUser(ctx.action, resource.id, plain(instance), readVersion) : await createUser(ctx.action, plain(instance));
+          return userJson(doc.tenant, doc);
+        }),
+      )
+      .egress((resource: Loose, ctx: ScimContext) =>
+        guarded(async () => {
+          if (!resource.id) throw new RosterError(501, undefined, "Searching through this endpoint is not supported; use GET with filter");
+          const doc = await getUser(ctx.action.tenant, resource.id);
+          ctx.readVersion = doc.version;
+          return userJson(ctx.action.tenant, doc);
+        }),
+      )
+      .degress((resource: Loose, ctx: ScimContext) => guarded(() => removeUser(ctx.action, resource.id!))),
+  );
+  SCIMMY.Resources.declare(
+    Group.extend(RosterGroupSchema, false)
+      .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
+        guarded(async () => {
+          const json = plain(instance);
+          const readVersion = takeReadVersion(ctx);
+          const doc = resource.id
+            ? await replaceGroup(ctx.action, resource.id, json, { readVersion, withMembers: !ctx.skipMembers })
+            : await createGroup(ctx.action, json);
+          return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
+        }),
+      )
+      .egress((resource: Loose, ctx: ScimContext) =>
+        guarded(async () => {
+          if (!resource.id) throw new RosterError(501, undefined, "Searching through this endpoint is not supported; use GET with filter");
+          const doc = await getGroup(ctx.action.tenant, resource.id);
+          ctx.readVersion = doc.version;
+          return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
+        }),
+      )
+      .degress((resource: Loose, ctx: ScimContext) => guarded(() => removeGroup(ctx.action, resource.id!))),
+  );
+}
+
+/** The SCIM User with its read-only `groups` (RFC 7643 §4.1.2). */
+export async function userJson(tenant: string, doc: Parameters<typeof userDocToScim>[0]): Promise<ScimJson> {
+  const groupIds = await groupIdsOf(tenant, doc._id);
+  const groups = groupIds.length ? (await findGroups(tenant, groupIds)).map((group) => ({ value: group._id, display: group.displayName })) : [];
+  return userDocToScim(doc, groups);
+}

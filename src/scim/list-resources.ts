@@ -1,0 +1,124 @@
+import SCIMMY from "scimmy";
+import { RosterError } from "../domain/roster-error";
+import type { ScimJson } from "../domain/types";
+import type { GroupDoc, UserDoc } from "../store/documents";
+import { findGroups, listGroups } from "../store/group-store";
+import { groupIdsOfUsers, memberIdsOf } from "../store/membership-store";
+import { listUsers } from "../store/user-store";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { FilterError, GROUP_ATTRIBUTES, USER_ATTRIBUTES, filterToMongo, parseFilter, sortField } from "./filter";
+import { groupDocToScim } from "./group-mapping";
+import { userDocToScim } from "./user-mapping";
+import { membershipResolvers } from "./membership-resolvers";
+
+export const DEFAULT_COUNT = 100;
+export const MAX_RESULTS = 1000;
+const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+export interface ListQuery {
+  filter?: string;
+  sortBy?: string;
+  sortOrder?: string;
+  startIndex?: string;
+  count?: string;
+  cursor?: string;
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+/**
+ * GET /Users and /Groups: filter, sort and page inside MongoDB (SPEC §3), by
+ * index (`startIndex`) or by RFC 9865 cursor (`cursor`), with exact totals.
+ */
+export async function listResources(kind: "User" | "Group", tenant: string, query: ListQuery, basepath: string): Promise<ScimJson> {
+  const attributes = kind === "User" ? USER_ATTRIBUTES : GROUP_ATTRIBUTES;
+  const count = Math.min(parseCount(query.count), MAX_RESULTS);
+  let condition: Record<string, unknown> = {};
+  let sort: { field: string; order: 1 | -1 };
+  try {
+    if (query.filter !== undefined && query.filter.trim() !== "") {
+      condition = await filterToMongo(parseFilter(query.filter), attributes, membershipResolvers(tenant));
+    }
+    sort = { field: query.sortBy ? sortField(query.sortBy, attributes) : "_id", order: /^desc/i.test(query.sortOrder ?? "") ? -1 : 1 };
+  } catch (error) {
+    if (error instanceof FilterError) throw RosterError.invalidFilter(error.message);
+    throw error;
+  }
+  const base = kind === "User" ? { tenant, deletedAt: null } : { tenant };
+  const matching = Object.keys(condition).length ? { $and: [base, condition] } : base;
+  const sortSpec: Record<string, 1 | -1> = sort.field === "_id" ? { _id: sort.order } : { [sort.field]: sort.order, _id: sort.order };
+
+  const useCursor = query.cursor !== undefined;
+  let pageQuery: Record<string, unknown> = matching;
+  let skip = 0;
+  const startIndex = Math.max(1, Number.parseInt(query.startIndex ?? "1", 10) || 1);
+  if (useCursor && query.cursor) {
+    const position = decodeCursor(query.cursor, sort.field, sort.order);
+    const after = sort.order === 1 ? "$gt" : "$lt";
+    const keyset =
+      sort.field === "_id"
+        ? { _id: { [after]: position.id } }
+        : { $or: [{ [sort.field]: { [after]: position.value } }, { [sort.field]: position.value, _id: { [after]: position.id } }] };
+    pageQuery = { $and: [matching, keyset] };
+  } else if (!useCursor) {
+    skip = startIndex - 1;
+  }
+
+  // one extra document tells whether a next cursor exists
+  const fetch = useCursor ? count + 1 : count;
+  const page = kind === "User" ? await listUsers(pageQuery, sortSpec, skip, fetch, matching) : await listGroups(pageQuery, sortSpec, skip, fetch, matching);
+  const docs = page.docs.slice(0, count) as Array<UserDoc | GroupDoc>;
+  const hasMore = useCursor && page.docs.length > count;
+
+  const ResourceType = (kind === "User" ? SCIMMY.Resources.User : SCIMMY.Resources.Group) as unknown as new (params: object) => { attributes: unknown };
+  const filterAttributes = new ResourceType({
+    ...(query.attributes ? { attributes: query.attributes } : {}),
+    ...(query.excludedAttributes ? { excludedAttributes: query.excludedAttributes } : {}),
+  }).attributes;
+  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], wantsMembers(query));
+  const Schema = kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
+  const resources = json.map((resource) => new (Schema as unknown as new (...args: unknown[]) => ScimJson)(resource, "out", basepath, filterAttributes));
+
+  const response: ScimJson = { schemas: [LIST_RESPONSE], totalResults: page.total, itemsPerPage: resources.length };
+  if (!useCursor) response.startIndex = startIndex;
+  if (hasMore) {
+    const last = docs[docs.length - 1] as unknown as Record<string, unknown>;
+    response.nextCursor = encodeCursor(sort.field, sort.order, readPath(last, sort.field), String(last._id));
+  }
+  response.Resources = resources;
+  return response;
+}
+
+function parseCount(text: string | undefined): number {
+  if (text === undefined || text === "") return DEFAULT_COUNT;
+  const value = Number.parseInt(text, 10);
+  if (Number.isNaN(value) || value < 0) return 0;
+  return value;
+}
+
+function wantsMembers(query: ListQuery): boolean {
+  const excluded = (query.excludedAttributes ?? "").toLowerCase().split(",").map((name) => name.trim());
+  if (excluded.includes("members")) return false;
+  if (query.attributes) return query.attributes.toLowerCase().split(",").some((name) => name.trim().startsWith("members"));
+  return true;
+}
+
+async function usersJson(tenant: string, docs: UserDoc[]): Promise<ScimJson[]> {
+  const memberships = await groupIdsOfUsers(tenant, docs.map((doc) => doc._id));
+  const groupIds = [...new Set([...memberships.values()].flat())];
+  const names = new Map((await findGroups(tenant, groupIds)).map((group) => [group._id, group.displayName]));
+  return docs.map((doc) =>
+    userDocToScim(
+      doc,
+      (memberships.get(doc._id) ?? []).map((value) => ({ value, display: names.get(value) ?? "" })),
+    ),
+  );
+}
+
+async function groupsJson(tenant: string, docs: GroupDoc[], withMembers: boolean): Promise<ScimJson[]> {
+  return Promise.all(docs.map(async (doc) => groupDocToScim(doc, withMembers ? await memberIdsOf(tenant, doc._id) : undefined)));
+}
+
+function readPath(doc: Record<string, unknown>, path: string): unknown {
+  return path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), doc);
+}

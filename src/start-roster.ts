@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import mongoose from "mongoose";
+import type { Logger } from "pino";
+import type { Config } from "./config/load-config";
+import { createApp } from "./http/create-app";
+import { createLogger } from "./http/log-requests";
+import { startJobs } from "./jobs/run-jobs";
+import { setRuntime } from "./services/context";
+import { ensureBootstrap } from "./services/tenant-admin";
+import { startDatabase, type StartedDatabase } from "./store/database/start-database";
+import { ensureIndexes } from "./store/models";
+
+export interface RunningRoster {
+  url: string;
+  logger: Logger;
+  database?: StartedDatabase;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** reuse the mongoose connection the caller opened (tests) instead of starting a database */
+  connected?: boolean;
+  logger?: Logger;
+}
+
+/** Starts the whole server: database, indexes, bootstrap token, HTTP, background jobs. */
+export async function startRoster(config: Readonly<Config>, options: StartOptions = {}): Promise<RunningRoster> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let database: StartedDatabase | undefined;
+  if (!options.connected) {
+    database = await startDatabase({
+      dataDir: config.dataDir,
+      log: (message) => logger.info(message),
+      env: { MONGODB_URI: config.mongodbUri, MONGOMS_SYSTEM_BINARY: config.mongomsSystemBinary, ROSTER_DB: config.embeddedDatabase === "auto" ? undefined : config.embeddedDatabase },
+    });
+    logger.info({ database: database.kind }, `using database: ${database.kind}`);
+    await mongoose.connect(database.uri, { dbName: "roster", serverSelectionTimeoutMS: 15_000 });
+  }
+  setRuntime({ now: () => new Date(), processId: `${process.pid}-${randomUUID()}`, leaseMs: config.leaseMs, crashAfterEffect: config.crashAfterEffect });
+  await ensureIndexes();
+  if (config.bootstrapToken) await ensureBootstrap(config.bootstrapToken);
+  const app = createApp(config, logger);
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(config.port, () => resolve(listening));
+  });
+  const stopJobs = startJobs(logger, config.jobIntervalMs);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ url: `${url}/scim/v2` }, "Roster is serving SCIM");
+  return {
+    url,
+    logger,
+    database,
+    async close() {
+      await stopJobs();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      if (!options.connected) {
+        await mongoose.disconnect();
+        await database?.stop();
+      }
+    },
+  };
+}

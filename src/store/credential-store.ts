@@ -1,0 +1,17 @@
+import { CredentialModel, type CredentialDoc } from "./models";
+
+export type { CredentialDoc };
+
+export async function insertCredential(doc: CredentialDoc): Promise<void> {
+  await CredentialModel.collection.insertOne(doc as never);
+}
+
+export async function listCredentials(tenant: string, userId: string): Promise<CredentialDoc[]> {
+  return CredentialModel.find({ tenant, userId }).sort({ createdAt: 1 }).lean<CredentialDoc[]>().exec();
+}
+
+/** Revokes every unrevoked credential of a kind (idempotent: revoked ones keep their time). */
+export async function revokeCredentials(tenant: string, userId: string, kind: CredentialDoc["kind"], now: Date): Promise<number> {
+  const result = await CredentialModel.updateMany({ tenant, userId, kind, revokedAt: null }, { $set: { revokedAt: now } }).exec();
+  return result.modifiedCount;
+}

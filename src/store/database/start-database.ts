@@ -1,0 +1,77 @@
+import path from "node:path";
+import { DatabaseUnavailable } from "./database-unavailable";
+import { startFerretdb } from "./start-ferretdb";
+import { startMemoryServer } from "./start-memory-server";
+import { startMongoJavaServer } from "./start-mongo-java-server";
+import { BackendOptions, DATABASE_KINDS, DatabaseKind, StartedDatabase } from "./started-database";
+import { useExternalDatabase } from "./use-external-database";
+
+export type { DatabaseKind, StartedDatabase } from "./started-database";
+
+export interface StartDatabaseOptions {
+  /** persistent data directory (e.g. `./.roster`); undefined = throwaway data */
+  dataDir?: string;
+  log: (msg: string) => void;
+  /** environment values, read by the caller (only src/config reads process.env) */
+  env: {
+    MONGODB_URI?: string;
+    MONGOMS_SYSTEM_BINARY?: string;
+    /** forces one kind of the chain (e.g. `mongo-java-server` to exercise the fallback) */
+    ROSTER_DB?: string;
+  };
+}
+
+const MAX_REASON_LENGTH = 300;
+
+/**
+ * Starts (or picks) the MongoDB-compatible database, SPEC §8: the first of
+ * `MONGODB_URI`, mongodb-memory-server, FerretDB, mongo-java-server that works,
+ * logging one line that says which was chosen and why the earlier ones were not.
+ */
+export async function startDatabase(options: StartDatabaseOptions): Promise<StartedDatabase> {
+  const forced = parseForcedKind(options.env.ROSTER_DB);
+  const backendOptions: BackendOptions = {
+    dataDir: options.dataDir === undefined ? undefined : path.resolve(options.dataDir),
+    log: options.log,
+  };
+  const starters: Record<DatabaseKind, () => Promise<StartedDatabase>> = {
+    external: () => useExternalDatabase(options.env.MONGODB_URI),
+    "mongodb-memory-server": () =>
+      startMemoryServer({ ...backendOptions, systemBinary: options.env.MONGOMS_SYSTEM_BINARY }),
+    ferretdb: () => startFerretdb(backendOptions),
+    "mongo-java-server": () => startMongoJavaServer(backendOptions),
+  };
+
+  const skipped: string[] = [];
+  for (const kind of forced === undefined ? DATABASE_KINDS : [forced]) {
+    try {
+      const database = await starters[kind]();
+      const why = forced !== undefined ? `forced by ROSTER_DB=${forced}` : describeSkipped(skipped);
+      options.log(`database: ${kind} — ${database.detail} (${why})`);
+      return database;
+    } catch (err) {
+      skipped.push(`${kind}: ${describeError(err)}`);
+    }
+  }
+  const tried = forced === undefined ? "no database could be started" : `ROSTER_DB=${forced} could not be started`;
+  throw new Error(`${tried}: ${skipped.join("; ")}`);
+}
+
+function parseForcedKind(value: string | undefined): DatabaseKind | undefined {
+  if (value === undefined || value === "") return undefined;
+  const kind = DATABASE_KINDS.find((candidate) => candidate === value);
+  if (kind === undefined) {
+    throw new TypeError(`ROSTER_DB must be one of ${DATABASE_KINDS.join(", ")}; got "${value}"`);
+  }
+  return kind;
+}
+
+function describeSkipped(skipped: string[]): string {
+  return skipped.length === 0 ? "first choice" : `skipped ${skipped.join("; ")}`;
+}
+
+function describeError(err: unknown): string {
+  const message = err instanceof DatabaseUnavailable ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
+  const oneLine = message.replace(/\s+/g, " ").trim();
+  return oneLine.length > MAX_REASON_LENGTH ? `${oneLine.slice(0, MAX_REASON_LENGTH)}…` : oneLine;
+}

@@ -1,0 +1,37 @@
+import mongoose, { Schema } from "mongoose";
+
+export interface AuditDoc {
+  /** deterministic for cascade steps (`<transition>:<step>`), so a resumed cascade never duplicates */
+  _id: string;
+  tenant: string;
+  at: Date;
+  actor: string;
+  action: string;
+  target: string;
+  cause?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  reason?: string;
+  requestId: string;
+}
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    _id: { type: String, required: true },
+    tenant: { type: String, required: true },
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    target: { type: String, required: true },
+  },
+  { strict: false, versionKey: false, collection: "audit", autoIndex: false, minimize: false },
+);
+
+// newest-first pages, and the `target` / `action` filters of GET /audit (SPEC §6)
+auditSchema.index({ tenant: 1, at: -1, _id: -1 });
+auditSchema.index({ tenant: 1, target: 1, at: -1 });
+auditSchema.index({ tenant: 1, action: 1, at: -1 });
+// entries caused by a user, for redaction on erase (SPEC §4 Erase)
+auditSchema.index({ tenant: 1, cause: 1 });
+
+export const AuditModel = mongoose.model<AuditDoc>("AuditEntry", auditSchema);

@@ -1,0 +1,23 @@
+import { AuditModel } from "./audit-model";
+import { CredentialModel } from "./credential-model";
+import { GroupModel } from "./group-model";
+import { LeaseModel } from "./lease-model";
+import { MembershipModel } from "./membership-model";
+import { TenantModel } from "./tenant-model";
+import { TokenModel } from "./token-model";
+import { TransitionModel } from "./transition-model";
+import { UserModel } from "./user-model";
+
+export { AuditModel, CredentialModel, GroupModel, LeaseModel, MembershipModel, TenantModel, TokenModel, TransitionModel, UserModel };
+export type { AuditDoc } from "./audit-model";
+export type { CredentialDoc } from "./credential-model";
+export type { TenantDoc } from "./tenant-model";
+export type { TokenDoc } from "./token-model";
+export type { TransitionDoc } from "./transition-model";
+
+const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel];
+
+/** Creates the collections' indexes (idempotent; run at start-up). */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of ALL_MODELS) await model.createIndexes();
+}

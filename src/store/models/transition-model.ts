@@ -1,0 +1,37 @@
+import mongoose, { Schema } from "mongoose";
+import type { Effect } from "../../domain/types";
+
+export interface TransitionDoc {
+  _id: string;
+  tenant: string;
+  userId: string;
+  action: "user.deactivate" | "user.reactivate" | "user.remove";
+  actor: string;
+  requestId: string;
+  at: Date;
+  /** the main audit entry's before/after, written as the cascade's first step */
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  effects: Effect[];
+  /** indexes of effects already applied */
+  done: number[];
+  status: "pending" | "complete" | "aborted";
+  leaseOwner: string;
+  leaseUntil: Date;
+}
+
+const transitionSchema = new Schema<TransitionDoc>(
+  {
+    _id: { type: String, required: true },
+    tenant: { type: String, required: true },
+    userId: { type: String, required: true },
+    status: { type: String, required: true },
+    leaseUntil: { type: Date, required: true },
+  },
+  { strict: false, versionKey: false, collection: "transitions", autoIndex: false, minimize: false },
+);
+
+// the resumption sweep: pending transitions of a tenant whose lease expired
+transitionSchema.index({ tenant: 1, status: 1, leaseUntil: 1 });
+
+export const TransitionModel = mongoose.model<TransitionDoc>("Transition", transitionSchema);

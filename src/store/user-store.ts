@@ -1,0 +1,101 @@
+import type { FilterQuery } from "mongoose";
+import type { UserDoc } from "./documents";
+import { UserModel } from "./models";
+import { translateStoreError } from "./translate-store-error";
+
+/** A live (not removed) user of a tenant. */
+export async function findLiveUser(tenant: string, id: string): Promise<UserDoc | null> {
+  return UserModel.findOne({ tenant, _id: id, deletedAt: null }).lean<UserDoc>().exec();
+}
+
+/** Any user of a tenant, removed ones included (erase, audit). */
+export async function findAnyUser(tenant: string, id: string): Promise<UserDoc | null> {
+  return UserModel.findOne({ tenant, _id: id }).lean<UserDoc>().exec();
+}
+
+export async function findLiveUsers(tenant: string, ids: string[], projection?: Record<string, 0 | 1>): Promise<UserDoc[]> {
+  if (!ids.length) return [];
+  return UserModel.find({ tenant, _id: { $in: ids }, deletedAt: null }, projection).lean<UserDoc[]>().exec();
+}
+
+export async function insertUser(doc: UserDoc): Promise<void> {
+  try {
+    await UserModel.collection.insertOne(doc as never);
+  } catch (error) {
+    throw translateStoreError(error, "userName");
+  }
+}
+
+/** Hard delete, only for a user that was never visible as created (seat race, SPEC §4 Seats). */
+export async function deleteUserHard(tenant: string, id: string): Promise<void> {
+  await UserModel.deleteOne({ tenant, _id: id }).exec();
+}
+
+/**
+ * Replaces a user only if it still has `expectedVersion` (optimistic concurrency,
+ * RFC 7644 §3.14). Returns false when someone else wrote first.
+ */
+export async function replaceUserIfVersion(doc: UserDoc, expectedVersion: number): Promise<boolean> {
+  try {
+    const result = await UserModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion, deletedAt: null } as never, doc as never);
+    return result.matchedCount === 1;
+  } catch (error) {
+    throw translateStoreError(error, "userName");
+  }
+}
+
+/** Applies a partial update only if the version still matches. */
+export async function updateUserIfVersion(tenant: string, id: string, expectedVersion: number, set: Record<string, unknown>, unset: string[] = []): Promise<boolean> {
+  const update: Record<string, unknown> = { $set: { ...set, version: expectedVersion + 1 } };
+  if (unset.length) update.$unset = Object.fromEntries(unset.map((key) => [key, ""]));
+  try {
+    const result = await UserModel.collection.updateOne({ tenant, _id: id, version: expectedVersion } as never, update as never);
+    return result.matchedCount === 1;
+  } catch (error) {
+    throw translateStoreError(error, "userName");
+  }
+}
+
+export async function countLiveUsers(tenant: string): Promise<number> {
+  return UserModel.countDocuments({ tenant, deletedAt: null }).exec();
+}
+
+/** Ids of live users whose enterprise manager is `managerId` (SPEC §4 Deactivate 3). */
+export async function findReportIds(tenant: string, managerId: string): Promise<string[]> {
+  const reports = await UserModel.find({ tenant, "enterprise.manager.value": managerId, deletedAt: null }, { _id: 1 }).lean<Array<{ _id: string }>>().exec();
+  return reports.map((report) => report._id);
+}
+
+export interface UserPage {
+  docs: UserDoc[];
+  total: number;
+}
+
+/** One page of a filtered, sorted listing, evaluated by the database (SPEC §3). */
+export async function listUsers(query: FilterQuery<UserDoc>, sort: Record<string, 1 | -1>, skip: number, limit: number, countQuery?: FilterQuery<UserDoc>): Promise<UserPage> {
+  const [docs, total] = await Promise.all([
+    limit > 0 ? UserModel.find(query).sort(sort).skip(skip).limit(limit).lean<UserDoc[]>().exec() : Promise.resolve([] as UserDoc[]),
+    UserModel.countDocuments(countQuery ?? query).exec(),
+  ]);
+  return { docs, total };
+}
+
+/** Active, live users of a tenant whose leave date has passed (SPEC §4 Leave date). */
+export async function findUsersDueToLeave(tenant: string, now: Date, limit: number): Promise<UserDoc[]> {
+  return UserModel.find({ tenant, active: true, deletedAt: null, "roster.leaveDate": { $lte: now } }).limit(limit).lean<UserDoc[]>().exec();
+}
+
+/** Records that a leave-date refusal was audited for this leave date. */
+export async function markLeaveDateRefused(tenant: string, id: string, leaveDate: Date): Promise<boolean> {
+  const result = await UserModel.updateOne({ tenant, _id: id, leaveDateRefusedFor: { $ne: leaveDate } }, { $set: { leaveDateRefusedFor: leaveDate } }).exec();
+  return result.modifiedCount === 1;
+}
+
+/** Clears the enterprise manager of reports still pointing at `from`, or points them at `to`. */
+export async function reassignReport(tenant: string, reportId: string, from: string, to: string | null, now: Date): Promise<boolean> {
+  const update = to
+    ? { $set: { "enterprise.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
+    : { $unset: { "enterprise.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } };
+  const result = await UserModel.updateOne({ tenant, _id: reportId, "enterprise.manager.value": from }, update).exec();
+  return result.modifiedCount === 1;
+}
