@@ -1,0 +1,19 @@
+import { expect } from "chai";
+import { newTenant, startTestServer, userBody, type TestServer } from "../support/test-server";
+
+describe("SCIM smoke", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server.close());
+
+  it("creates a user and finds it by userName [case differs]", async () => {
+    const tenant = await newTenant(server);
+    const created = await tenant.scim("POST", "/Users", userBody("Smoke.User"));
+    expect(created.status).to.equal(201);
+    const found = await tenant.scim("GET", `/Users?filter=${encodeURIComponent('userName eq "SMOKE.USER"')}`);
+    expect(found.body.totalResults).to.equal(1);
+    expect(found.body.Resources[0].id).to.equal(created.body.id);
+  });
+});
