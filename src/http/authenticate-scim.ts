@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import passport from "passport";
 import { Strategy as BearerStrategy } from "passport-http-bearer";
 import { RosterError } from "../domain/roster-error";
+import { hashToken } from "../services/hash-token";
 import { findTokenByHash, touchToken } from "../store/token-store";
 import { locals } from "./request-context";
 
@@ -11,10 +12,6 @@ export interface ScimPrincipal {
   tokenId: string;
 }
 
-/** SHA-256 of a bearer token, as stored (SPEC §7). */
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
-}
 
 passport.use(
   "scim-bearer",

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { RosterError } from "../domain/roster-error";
-import { hashToken } from "../http/authenticate-scim";
+import { hashToken } from "./hash-token";
 import { appendAudit } from "../store/audit-store";
 import { newId } from "../store/new-id";
 import { findTenant, insertTenant } from "../store/tenant-store";
