@@ -17,14 +17,25 @@ interface Context {
   resolvers: Partial<FilterResolvers>;
   /** inside a `not`, where index hints would only add work */
   negated: boolean;
+  /** the server supports `$elemMatch` with document conditions (MongoDB does; FerretDB 1.24 does not) */
+  elemMatch: boolean;
+}
+
+export interface FilterOptions {
+  /**
+   * false on servers without document `$elemMatch` (FerretDB): a multi-condition value path
+   * then becomes one dotted condition per sub-attribute, which may match conditions met by
+   * different elements. Exact on MongoDB, approximate (never an error) on the stand-in.
+   */
+  elemMatchDocuments?: boolean;
 }
 
 /**
  * Translates a filter (RFC 7644 §3.4.2.2) to a MongoDB query, without the tenant condition
  * the caller ANDs in front. Throws FilterError for what the client got wrong.
  */
-export async function filterToMongo(node: FilterNode, attributes: ResourceAttributes, resolvers: Partial<FilterResolvers> = {}): Promise<MongoQuery> {
-  return translate(node, { attributes, resolvers, negated: false });
+export async function filterToMongo(node: FilterNode, attributes: ResourceAttributes, resolvers: Partial<FilterResolvers> = {}, options: FilterOptions = {}): Promise<MongoQuery> {
+  return translate(node, { attributes, resolvers, negated: false, elemMatch: options.elemMatchDocuments ?? true });
 }
 
 async function translate(node: FilterNode, ctx: Context): Promise<MongoQuery> {
@@ -63,7 +74,7 @@ async function subAttributeCondition(name: string, multi: MultiValuedSpec, spec:
   if (multi.join) return joinCondition(name, multi, spec, op, value, ctx);
   // On a dotted path MongoDB applies ne to every element and $nin (in pr) too, so these two
   // need $elemMatch to keep "any element"; the others already mean "any element" dotted.
-  if (op === "ne" || op === "pr") return { [multi.field]: { $elemMatch: fieldCondition(spec.field, spec, op, value, false) } };
+  if ((op === "ne" || op === "pr") && ctx.elemMatch) return { [multi.field]: { $elemMatch: fieldCondition(spec.field, spec, op, value, false) } };
   return fieldCondition(`${multi.field}.${spec.field}`, spec, op, value, true);
 }
 
@@ -80,9 +91,28 @@ async function valuePathCondition(node: ValuePathNode, ctx: Context): Promise<Mo
       : subAttributeCondition(name, multi, spec, filter.op, filter.value, ctx);
   }
   if (multi.join) throw joinError(name);
+  if (!ctx.elemMatch) return dottedCondition(filter, name, multi, ctx);
   const elemMatch = { [multi.field]: { $elemMatch: elementQuery(filter, name, multi) } };
   const hints = ctx.negated ? [] : shadowHints(filter, name, multi);
   return hints.length ? { $and: [...hints, elemMatch] } : elemMatch;
+}
+
+/** The per-sub-attribute approximation of a value path, for servers without document $elemMatch. */
+async function dottedCondition(node: FilterNode, name: string, multi: MultiValuedSpec, ctx: Context): Promise<MongoQuery> {
+  switch (node.kind) {
+    case "and":
+      return { $and: await Promise.all(node.filters.map((filter) => dottedCondition(filter, name, multi, ctx))) };
+    case "or":
+      return { $or: await Promise.all(node.filters.map((filter) => dottedCondition(filter, name, multi, ctx))) };
+    case "not":
+      return { $nor: [await dottedCondition(node.filter, name, multi, { ...ctx, negated: true })] };
+    case "present":
+      return subAttributeCondition(name, multi, resolveSubAttribute(node.attrPath, name, multi), "pr", null, ctx);
+    case "compare":
+      return subAttributeCondition(name, multi, resolveSubAttribute(node.attrPath, name, multi), node.op, node.value, ctx);
+    case "valuePath":
+      throw new FilterError("a value path cannot contain another value path");
+  }
 }
 
 /** The filter on one element, with field names relative to the element. */

@@ -439,3 +439,23 @@ describe("filterToMongo", () => {
     });
   });
 });
+
+describe("filterToMongo [server without document $elemMatch]", () => {
+  const withoutElemMatch = (text: string) => filterToMongo(parseFilter(text), USER_ATTRIBUTES, {}, { elemMatchDocuments: false });
+
+  it("translates Entra's value-path lookup to dotted conditions instead of $elemMatch", async () => {
+    const query = await withoutElemMatch('emails[type eq "work"].value eq "A@X.com"');
+    expect(JSON.stringify(query)).to.not.contain("$elemMatch");
+    expect(query).to.deep.equal({ $and: [{ "emails.type": /^work$/i }, { emailKeys: "a@x.com" }] });
+  });
+
+  it("keeps $elemMatch for the same filter when the server supports it", async () => {
+    const query = await filterToMongo(parseFilter('emails[type eq "work"].value eq "a@x.com"'), USER_ATTRIBUTES);
+    expect(JSON.stringify(query)).to.contain("$elemMatch");
+  });
+
+  it("translates ne on a multi-valued sub-attribute without $elemMatch", async () => {
+    const query = await withoutElemMatch('emails.type ne "home"');
+    expect(JSON.stringify(query)).to.not.contain("$elemMatch");
+  });
+});
