@@ -28,13 +28,17 @@ passport.use(
   }),
 );
 
-/** Authenticates a SCIM request; failures are a SCIM 401 with WWW-Authenticate (SPEC §7). */
-export function authenticateScim(onFailure: (req: Request, res: Response) => void) {
+/**
+ * Authenticates a SCIM request; failures are a SCIM 401 with WWW-Authenticate (SPEC §7),
+ * unless `onFailure` answers with another error (the caller's address is over its rate limit).
+ */
+export function authenticateScim(onFailure: (req: Request, res: Response) => Error | undefined) {
   return function authenticate(req: Request, res: Response, next: NextFunction): void {
     passport.authenticate("scim-bearer", { session: false }, (error: unknown, principal: ScimPrincipal | false) => {
       if (error) return next(error);
       if (!principal) {
-        onFailure(req, res);
+        const refused = onFailure(req, res);
+        if (refused) return next(refused);
         res.setHeader("WWW-Authenticate", 'Bearer realm="roster"');
         return next(RosterError.unauthorized());
       }

@@ -42,10 +42,12 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
 
   const scim = express.Router();
   scim.use(
-    authenticateScim((req, res) => {
-      // unauthenticated callers are limited per client address (SPEC §7)
+    authenticateScim(function limitUnauthenticated(req, res) {
+      // unauthenticated callers are limited per client address (SPEC §7): 429 once its bucket is empty
       const wait = buckets.take(clientKey(req));
-      if (wait > 0) res.setHeader("Retry-After", String(wait));
+      if (wait === 0) return undefined;
+      res.setHeader("Retry-After", String(wait));
+      return RosterError.tooManyRequests(wait);
     }),
   );
   scim.use(rateLimit(buckets, (_req, res) => `token:${locals(res).actor}`));

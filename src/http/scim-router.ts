@@ -8,6 +8,7 @@ import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
 import { normalizeBulk } from "../scim/normalize-bulk";
+import { projectAttributes, selectsAttribute, withoutSelection, type AttributeSelection } from "../scim/project-attributes";
 import { handleAsync } from "./handle-async";
 import { locals } from "./request-context";
 
@@ -32,9 +33,9 @@ function resourceClass(kind: ResourceKind): ResourceClass {
 /** The version number in an If-Match / If-None-Match header (`W/"3"`, `"3"`); `*` means any. */
 export function parseVersionHeader(header: string | undefined): number | undefined {
   if (!header || header.trim() === "*") return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw RosterError.preconditionFailed("If-Match does not name a version of this resource");
-  return Number(match[1]);
+  const version = versionNumber(header);
+  if (version === undefined) throw RosterError.preconditionFailed("If-Match does not name a version of this resource");
+  return version;
 }
 
 function scimContext(req: Request, res: Response, bulk = false): ScimContext {
@@ -42,11 +43,29 @@ function scimContext(req: Request, res: Response, bulk = false): ScimContext {
   return { action: { tenant: tenant!, actor: actor!, requestId, bulk, ifMatch: parseVersionHeader(req.header("if-match")) } };
 }
 
-function sendResource(res: Response, status: number, resource: ScimJson): void {
+/** Writes one resource: ETag and Location from its meta, then `attributes`/`excludedAttributes` (RFC 7644 §3.9, §3.14). */
+function sendResource(req: Request, res: Response, status: number, resource: ScimJson): void {
   const meta = resource.meta as { version?: string; location?: string } | undefined;
   if (meta?.version) res.setHeader("ETag", meta.version);
   if (status === 201 && meta?.location) res.setHeader("Location", meta.location);
-  res.status(status).json(resource);
+  res.status(status).json(projectAttributes(resource, selection(req)));
+}
+
+function selection(req: Request): AttributeSelection {
+  const { attributes, excludedAttributes } = req.query;
+  return { attributes: typeof attributes === "string" ? attributes : undefined, excludedAttributes: typeof excludedAttributes === "string" ? excludedAttributes : undefined };
+}
+
+/** If-None-Match (RFC 7232 §3.2, weak comparison): `*`, or a list of tags one of which names `version`. */
+export function noneMatch(header: string | undefined, version: string): boolean {
+  if (!header) return false;
+  const wanted = versionNumber(version);
+  return header.split(",").some((tag) => tag.trim() === "*" || (wanted !== undefined && versionNumber(tag) === wanted));
+}
+
+function versionNumber(tag: string): number | undefined {
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(tag.trim());
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Retries a write that raced another one when the client gave no If-Match (RFC 7644 §3.14). */
@@ -63,29 +82,33 @@ async function withRetry<T>(work: () => Promise<T>): Promise<T> {
 function resourceRoutes(kind: ResourceKind): Router {
   const router = express.Router();
   const Resource = () => resourceClass(kind);
-  const query = (req: Request) => req.query as Record<string, string>;
+  // attributes/excludedAttributes are applied by projectAttributes, not by scimmy
+  const query = (req: Request) => withoutSelection(req.query as Record<string, string>);
 
   router.get("/", handleAsync(async function listResourcesRoute(req, res) {
     const basepath = `${baseUrl(req)}/${kind}s`;
-    res.json(await listResources(kind, locals(res).tenant!, query(req) as ListQuery, basepath));
+    res.json(await listResources(kind, locals(res).tenant!, req.query as ListQuery, basepath));
   }));
   router.get("/:id", handleAsync(async function readResource(req, res) {
-    const resource = await new (Resource())(req.params.id, query(req)).read(scimContext(req, res));
+    const context = scimContext(req, res);
+    // Entra reads groups with excludedAttributes=members: a big member list is then not loaded at all
+    if (kind === "Group" && !selectsAttribute(selection(req), "members")) context.skipMembers = true;
+    const resource = await new (Resource())(req.params.id, query(req)).read(context);
     const version = (resource.meta as { version?: string }).version;
-    if (version && req.header("if-none-match") === version) {
+    if (version && noneMatch(req.header("if-none-match"), version)) {
       res.setHeader("ETag", version);
       res.status(304).end();
       return;
     }
-    sendResource(res, 200, resource);
+    sendResource(req, res, 200, resource);
   }));
   router.post("/", handleAsync(async function createResource(req, res) {
     const body = normalizeResourceBody(req.body, kind);
-    sendResource(res, 201, await new (Resource())(query(req)).write(body, scimContext(req, res)));
+    sendResource(req, res, 201, await new (Resource())(query(req)).write(body, scimContext(req, res)));
   }));
   router.put("/:id", handleAsync(async function replaceResource(req, res) {
     const body = normalizeResourceBody(req.body, kind);
-    sendResource(res, 200, await withRetry(() => new (Resource())(req.params.id, query(req)).write(body, scimContext(req, res))));
+    sendResource(req, res, 200, await withRetry(() => new (Resource())(req.params.id, query(req)).write(body, scimContext(req, res))));
   }));
   router.patch("/:id", handleAsync(async function patchResource(req, res) {
     const message = normalizePatch(req.body, kind);
@@ -100,7 +123,7 @@ function resourceRoutes(kind: ResourceKind): Router {
       // A PATCH that changes nothing still answers 200 with the resource (IDP-TRAFFIC: Entra expects it).
       return (await new (Resource())(req.params.id, query(req)).patch(message, context)) ?? (await new (Resource())(req.params.id, query(req)).read(context));
     });
-    sendResource(res, 200, patched);
+    sendResource(req, res, 200, patched);
   }));
   router.delete("/:id", handleAsync(async function removeResource(req, res) {
     await new (Resource())(req.params.id).dispose(scimContext(req, res));
@@ -123,6 +146,16 @@ function setBasepath(req: Request, _res: Response, next: NextFunction): void {
   next();
 }
 
+/** Responses are `application/scim+json` (RFC 7644 §3.1, SPEC §3), whichever handler writes the JSON. */
+function answerScimJson(_req: Request, res: Response, next: NextFunction): void {
+  const json = res.json.bind(res);
+  res.json = (body?: unknown) => {
+    if (!res.get("Content-Type")) res.type("application/scim+json");
+    return json(body);
+  };
+  next();
+}
+
 /**
  * /scim/v2 after authentication: Users and Groups served by Roster's handlers
  * through scimmy's resource classes; discovery served by scimmy-routers.
@@ -130,6 +163,7 @@ function setBasepath(req: Request, _res: Response, next: NextFunction): void {
 export function createScimRouter(options: ScimRouterOptions): Router {
   declareResources();
   const router = express.Router();
+  router.use(answerScimJson);
   router.use(setBasepath);
   router.use("/Users", resourceRoutes("User"));
   router.use("/Groups", resourceRoutes("Group"));
@@ -144,6 +178,8 @@ export function createScimRouter(options: ScimRouterOptions): Router {
     res.json({ ...JSON.parse(JSON.stringify(config)), pagination: { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: 100, maxPageSize: MAX_RESULTS, cursorTimeout: 0 } });
   }));
 
+  // scimmy-routers appends its scheme to the process-wide config: start from none so a second app does not advertise it twice
+  SCIMMY.Config.set("authenticationSchemes", []);
   const discovery = new SCIMMYRouters({
     type: "bearer",
     docUri: "https://datatracker.ietf.org/doc/html/rfc6750",

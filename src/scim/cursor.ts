@@ -33,3 +33,20 @@ export function decodeCursor(cursor: string, field: string, order: 1 | -1): { va
   const value = position.d && typeof position.v === "string" ? new Date(position.v) : position.v;
   return { value, id: position.id };
 }
+
+/**
+ * The condition selecting what sorts after a cursor position. MongoDB sorts a missing
+ * or null sort value before every other value and compares only values of one type
+ * (`$gt: null` matches nothing), so the null end of the order needs its own branch.
+ */
+export function afterPosition(field: string, order: 1 | -1, position: { value: unknown; id: string }): Record<string, unknown> {
+  const after = order === 1 ? "$gt" : "$lt";
+  if (field === "_id") return { _id: { [after]: position.id } };
+  const sameValue = { [field]: position.value ?? null, _id: { [after]: position.id } };
+  if (position.value === null || position.value === undefined) {
+    // ascending: the other nulls, then every non-null value; descending: nulls come last
+    return order === 1 ? { $or: [sameValue, { [field]: { $ne: null } }] } : sameValue;
+  }
+  const beyond = { [field]: { [after]: position.value } };
+  return order === 1 ? { $or: [beyond, sameValue] } : { $or: [beyond, sameValue, { [field]: null }] };
+}

@@ -1,7 +1,7 @@
 import SCIMMY from "scimmy";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
-import { changeMembers, getGroup, type MemberChange } from "../services/group-service";
+import { changeMembers, checkMemberChanges, getGroup, type MemberChange } from "../services/group-service";
 import type { ScimContext } from "./declare-resources";
 import { FilterError, parseFilter, type FilterNode } from "./filter";
 
@@ -16,6 +16,8 @@ export async function applyGroupPatch(id: string, message: ScimJson, ctx: ScimCo
   const { memberChanges, otherOperations } = splitGroupOperations(message.Operations as ScimJson[]);
   let ifMatch = ctx.action.ifMatch;
   if (otherOperations.length) {
+    // a rename sent with a bad member list must not be half applied
+    if (memberChanges.length) await checkMemberChanges(ctx.action.tenant, memberChanges);
     const context: ScimContext = { action: ctx.action, skipMembers: true };
     await new SCIMMY.Resources.Group(id).patch({ schemas: [PATCH_OP], Operations: otherOperations } as never, context as never);
     // the version precondition was checked by the first write of this request

@@ -4,12 +4,14 @@ import type { ScimJson } from "../domain/types";
 import type { GroupDoc, UserDoc } from "../store/documents";
 import { findGroups, listGroups } from "../store/group-store";
 import { groupIdsOfUsers, memberIdsOf } from "../store/membership-store";
+import { supportsElemMatchDocuments } from "../store/capabilities";
 import { listUsers } from "../store/user-store";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { afterPosition, decodeCursor, encodeCursor } from "./cursor";
 import { FilterError, GROUP_ATTRIBUTES, USER_ATTRIBUTES, filterToMongo, parseFilter, sortField } from "./filter";
 import { groupDocToScim } from "./group-mapping";
 import { userDocToScim } from "./user-mapping";
 import { membershipResolvers } from "./membership-resolvers";
+import { projectAttributes, selectsAttribute } from "./project-attributes";
 
 export const DEFAULT_COUNT = 100;
 export const MAX_RESULTS = 1000;
@@ -31,13 +33,14 @@ export interface ListQuery {
  * index (`startIndex`) or by RFC 9865 cursor (`cursor`), with exact totals.
  */
 export async function listResources(kind: "User" | "Group", tenant: string, query: ListQuery, basepath: string): Promise<ScimJson> {
+  requireSingleValues(query);
   const attributes = kind === "User" ? USER_ATTRIBUTES : GROUP_ATTRIBUTES;
   const count = Math.min(parseCount(query.count), MAX_RESULTS);
   let condition: Record<string, unknown> = {};
   let sort: { field: string; order: 1 | -1 };
   try {
     if (query.filter !== undefined && query.filter.trim() !== "") {
-      condition = await filterToMongo(parseFilter(query.filter), attributes, membershipResolvers(tenant));
+      condition = await filterToMongo(parseFilter(query.filter), attributes, membershipResolvers(tenant), { elemMatchDocuments: supportsElemMatchDocuments() });
     }
     sort = { field: query.sortBy ? sortField(query.sortBy, attributes) : "_id", order: /^desc/i.test(query.sortOrder ?? "") ? -1 : 1 };
   } catch (error) {
@@ -54,12 +57,7 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   const startIndex = Math.max(1, Number.parseInt(query.startIndex ?? "1", 10) || 1);
   if (useCursor && query.cursor) {
     const position = decodeCursor(query.cursor, sort.field, sort.order);
-    const after = sort.order === 1 ? "$gt" : "$lt";
-    const keyset =
-      sort.field === "_id"
-        ? { _id: { [after]: position.id } }
-        : { $or: [{ [sort.field]: { [after]: position.value } }, { [sort.field]: position.value, _id: { [after]: position.id } }] };
-    pageQuery = { $and: [matching, keyset] };
+    pageQuery = { $and: [matching, afterPosition(sort.field, sort.order, position)] };
   } else if (!useCursor) {
     skip = startIndex - 1;
   }
@@ -70,14 +68,11 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   const docs = page.docs.slice(0, count) as Array<UserDoc | GroupDoc>;
   const hasMore = useCursor && page.docs.length > count;
 
-  const ResourceType = (kind === "User" ? SCIMMY.Resources.User : SCIMMY.Resources.Group) as unknown as new (params: object) => { attributes: unknown };
-  const filterAttributes = new ResourceType({
-    ...(query.attributes ? { attributes: query.attributes } : {}),
-    ...(query.excludedAttributes ? { excludedAttributes: query.excludedAttributes } : {}),
-  }).attributes;
-  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], wantsMembers(query));
-  const Schema = kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group;
-  const resources = json.map((resource) => new (Schema as unknown as new (...args: unknown[]) => ScimJson)(resource, "out", basepath, filterAttributes));
+  const selection = { attributes: query.attributes, excludedAttributes: query.excludedAttributes };
+  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"));
+  const Schema = (kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group) as unknown as new (...args: unknown[]) => ScimJson;
+  // scimmy serializes (meta.location, never-returned attributes); Roster applies attributes/excludedAttributes
+  const resources = json.map((resource) => projectAttributes(JSON.parse(JSON.stringify(new Schema(resource, "out", basepath))) as ScimJson, selection));
 
   const response: ScimJson = { schemas: [LIST_RESPONSE], totalResults: page.total, itemsPerPage: resources.length };
   if (!useCursor) response.startIndex = startIndex;
@@ -89,18 +84,18 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   return response;
 }
 
+/** `?filter=a&filter=b` (or `filter[x]=…`) reaches here as an array or object: a client error, not a crash. */
+function requireSingleValues(query: ListQuery): void {
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && typeof value !== "string") throw RosterError.invalidValue(`Query parameter '${name}' must be given once, as a string`);
+  }
+}
+
 function parseCount(text: string | undefined): number {
   if (text === undefined || text === "") return DEFAULT_COUNT;
   const value = Number.parseInt(text, 10);
   if (Number.isNaN(value) || value < 0) return 0;
   return value;
-}
-
-function wantsMembers(query: ListQuery): boolean {
-  const excluded = (query.excludedAttributes ?? "").toLowerCase().split(",").map((name) => name.trim());
-  if (excluded.includes("members")) return false;
-  if (query.attributes) return query.attributes.toLowerCase().split(",").some((name) => name.trim().startsWith("members"));
-  return true;
 }
 
 async function usersJson(tenant: string, docs: UserDoc[]): Promise<ScimJson[]> {

@@ -2,7 +2,10 @@ import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "./normalize-request";
 
-/** Applies the request normalizer to every operation of a /Bulk request (RFC 7644 §3.7). */
+/**
+ * Applies the request normalizer to every operation of a /Bulk request (RFC 7644 §3.7),
+ * and puts every POST before the operations that reference its `bulkId` (§3.7.2).
+ */
 export function normalizeBulk(body: unknown, maxOperations: number): ScimJson {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw RosterError.invalidSyntax("BulkRequest body must be an object");
   const request = body as ScimJson;
@@ -11,15 +14,47 @@ export function normalizeBulk(body: unknown, maxOperations: number): ScimJson {
   if (operations.length > maxOperations) throw new RosterError(413, undefined, `BulkRequest exceeds maxOperations (${maxOperations})`);
   return {
     ...request,
-    Operations: operations.map((operation: ScimJson) => {
-      const kind = kindOf(String(operation.path ?? ""));
-      const method = String(operation.method ?? "").toUpperCase();
-      if (!kind || operation.data === undefined) return operation;
-      if (method === "POST" || method === "PUT") return { ...operation, data: normalizeResourceBody(operation.data, kind) };
-      if (method === "PATCH") return { ...operation, data: normalizePatch(operation.data, kind) };
-      return operation;
-    }),
+    Operations: orderByBulkIdReferences(
+      operations.map((operation: ScimJson) => {
+        const kind = kindOf(String(operation.path ?? ""));
+        const method = String(operation.method ?? "").toUpperCase();
+        if (!kind || operation.data === undefined) return operation;
+        if (method === "POST" || method === "PUT") return { ...operation, data: normalizeResourceBody(operation.data, kind) };
+        if (method === "PATCH") return { ...operation, data: normalizePatch(operation.data, kind) };
+        return operation;
+      }),
+    ),
   };
+}
+
+/**
+ * A stable order in which each operation comes after the POSTs whose `bulkId` it references.
+ * scimmy 1.3.5 resolves a reference to a later POST by creating the referencing resource
+ * twice (the second time as a new resource, a uniqueness clash), so the forward reference
+ * is turned into a backward one here. Reference cycles keep their order (scimmy's handling).
+ */
+export function orderByBulkIdReferences(operations: ScimJson[]): ScimJson[] {
+  const postIndex = new Map<string, number>();
+  operations.forEach((operation, index) => {
+    if (String(operation.method ?? "").toUpperCase() === "POST" && typeof operation.bulkId === "string") postIndex.set(operation.bulkId, index);
+  });
+  const dependsOn = operations.map((operation, index) => {
+    const text = operation.data === undefined ? "" : JSON.stringify(operation.data);
+    return [...text.matchAll(/"bulkId:(.+?)"/g)].map((match) => postIndex.get(match[1])).filter((target): target is number => target !== undefined && target !== index);
+  });
+  const ordered: number[] = [];
+  const placed = new Set<number>();
+  const visiting = new Set<number>();
+  const place = (index: number): void => {
+    if (placed.has(index) || visiting.has(index)) return;
+    visiting.add(index);
+    for (const target of dependsOn[index]) place(target);
+    visiting.delete(index);
+    placed.add(index);
+    ordered.push(index);
+  };
+  operations.forEach((_operation, index) => place(index));
+  return ordered.map((index) => operations[index]);
 }
 
 function kindOf(path: string): ResourceKind | undefined {

@@ -8,7 +8,7 @@ const CORE_MULTI = ["emails", "phoneNumbers", "ims", "photos", "addresses", "ent
 const ENTERPRISE_SIMPLE = ["employeeNumber", "costCenter", "organization", "division", "department"] as const;
 
 /** The stored fields a full write (POST, PUT, or a PATCH's after-image) may set. */
-export type UserFields = Omit<UserDoc, "_id" | "tenant" | "version" | "created" | "lastModified" | "deletedAt" | "erasedAt" | "lastTransition" | "leaveDateRefusedFor">;
+export type UserFields = Omit<UserDoc, "_id" | "tenant" | "version" | "created" | "lastModified" | "deletedAt" | "erasedAt" | "lastTransition" | "leaveDateRefusedFor" | "active"> & { active?: boolean };
 
 /** Builds stored fields from a SCIM User as scimmy parsed it (direction "in"). */
 export function scimToUserFields(instance: ScimJson): UserFields {
@@ -22,7 +22,8 @@ export function scimToUserFields(instance: ScimJson): UserFields {
   fields.userName = String(instance.userName);
   fields.userNameKey = String(instance.userName).toLowerCase();
   if (typeof fields.displayName === "string") fields.displayNameKey = (fields.displayName as string).toLowerCase();
-  fields.active = instance.active === undefined ? true : Boolean(instance.active);
+  // absent: the caller decides (true on create, unchanged on replace)
+  if (instance.active !== undefined) fields.active = Boolean(instance.active);
   fields.emailKeys = ((fields.emails as ScimJson[] | undefined) ?? [])
     .map((email) => email.value)
     .filter((value): value is string => typeof value === "string" && value.length > 0)

@@ -70,6 +70,11 @@ export async function changeMembers(ctx: ActionContext, id: string, changes: Mem
   return { ...current, version: current.version + 1, lastModified: now };
 }
 
+/** Refuses member changes that name users the tenant does not have, before anything is written. */
+export async function checkMemberChanges(tenant: string, changes: MemberChange[]): Promise<void> {
+  await requireUsers(tenant, changes.flatMap((change) => (change.kind === "add" || change.kind === "replace" ? change.userIds : [])));
+}
+
 /** DELETE /Groups/:id: the group and its memberships; users untouched (SPEC §3). */
 export async function removeGroup(ctx: ActionContext, id: string): Promise<void> {
   const current = await getGroup(ctx.tenant, id);

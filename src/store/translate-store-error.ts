@@ -23,7 +23,13 @@ export function translateStoreError(error: unknown, uniqueAttribute?: string): R
   return RosterError.internal();
 }
 
-/** True for duplicate-key errors, which some idempotent writes expect and ignore. */
+/**
+ * True for duplicate-key errors, which some idempotent writes expect and ignore.
+ * FerretDB (SQLite) reports a unique-index clash on update/replace as InternalError
+ * (code 1) naming the SQLite constraint instead of E11000 (SPEC §8 stand-in).
+ */
 export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
+  const e = error as { code?: number; message?: unknown } | null | undefined;
+  if (e?.code === 11000) return true;
+  return e?.code === 1 && typeof e.message === "string" && e.message.includes("UNIQUE constraint failed");
 }

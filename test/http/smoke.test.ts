@@ -1,15 +1,15 @@
 import { expect } from "chai";
-import { newTenant, startTestServer, userBody, type TestServer } from "../support/test-server";
+import { userBody, type TestServer } from "../support/test-server";
+import { freshTenant, sharedTestServer } from "./scim-fixtures";
 
 describe("SCIM smoke", () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer();
+    server = await sharedTestServer();
   });
-  after(async () => server.close());
 
   it("creates a user and finds it by userName [case differs]", async () => {
-    const tenant = await newTenant(server);
+    const tenant = await freshTenant(server);
     const created = await tenant.scim("POST", "/Users", userBody("Smoke.User"));
     expect(created.status).to.equal(201);
     const found = await tenant.scim("GET", `/Users?filter=${encodeURIComponent('userName eq "SMOKE.USER"')}`);

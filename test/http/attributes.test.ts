@@ -1,0 +1,154 @@
+import { expect } from "chai";
+import { userBody, type TestServer } from "../support/test-server";
+import { CORE_USER, ENTERPRISE, createGroup, createUser, filterQuery, freshTenant, list, sharedTestServer } from "./scim-fixtures";
+
+describe("attributes and excludedAttributes (RFC 7644 §3.4.2.5)", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  describe("GET /Users", () => {
+    it("returns only the requested attributes plus id and schemas [attributes]", async () => {
+      const tenant = await freshTenant(server);
+      await createUser(tenant, "attr.user", { displayName: "Attr User", [ENTERPRISE]: { department: "Sales" } });
+      const listed = await list(tenant, "/Users?attributes=userName");
+      const [user] = listed.Resources;
+      expect(user.userName).to.equal("attr.user");
+      expect(user.id).to.be.a("string");
+      expect(user).not.to.have.property("emails");
+      expect(user).not.to.have.property("displayName");
+      expect(user).not.to.have.property("name");
+    });
+
+    it("returns a sub-attribute and an extension attribute by URN [attributes]", async () => {
+      const tenant = await freshTenant(server);
+      await createUser(tenant, "attr.user", { [ENTERPRISE]: { department: "Sales", employeeNumber: "7" } });
+      const listed = await list(tenant, `/Users?attributes=name.givenName,${ENTERPRISE}:department`);
+      const [user] = listed.Resources;
+      expect(user.name).to.deep.equal({ givenName: "Given" });
+      expect(user[ENTERPRISE]).to.deep.equal({ department: "Sales" });
+      expect(user).not.to.have.property("userName");
+      expect(user.schemas).to.deep.equal([CORE_USER, ENTERPRISE]);
+    });
+
+    it("returns the named sub-attribute of every element of a multi-valued attribute [emails.value]", async () => {
+      const tenant = await freshTenant(server);
+      await createUser(tenant, "attr.user", { emails: [{ value: "a@x.example", type: "work" }, { value: "b@x.example", type: "home" }] });
+      const listed = await list(tenant, "/Users?attributes=emails.value,urn:ietf:params:scim:schemas:core:2.0:User:userName");
+      expect(listed.Resources[0].emails).to.deep.equal([{ value: "a@x.example" }, { value: "b@x.example" }]);
+      expect(listed.Resources[0].userName).to.equal("attr.user");
+    });
+
+    it("leaves out an extension and its schema URN [excludedAttributes=<extension URN>]", async () => {
+      const tenant = await freshTenant(server);
+      await createUser(tenant, "attr.user", { [ENTERPRISE]: { department: "Sales" } });
+      const listed = await list(tenant, `/Users?excludedAttributes=${ENTERPRISE}`);
+      const [user] = listed.Resources;
+      expect(user).not.to.have.property(ENTERPRISE);
+      expect(user.schemas).to.deep.equal([CORE_USER]);
+      expect(user.userName).to.equal("attr.user");
+    });
+
+    it("returns only id and schemas for an unknown attribute rather than failing", async () => {
+      const tenant = await freshTenant(server);
+      const created = await createUser(tenant, "attr.user");
+      const listed = await list(tenant, "/Users?attributes=noSuchAttribute");
+      expect(listed.Resources).to.deep.equal([{ schemas: [CORE_USER], id: created.id }]);
+    });
+
+    it("never excludes id [excludedAttributes=id]", async () => {
+      const tenant = await freshTenant(server);
+      const created = await createUser(tenant, "attr.user");
+      const listed = await list(tenant, "/Users?excludedAttributes=id,emails");
+      expect(listed.Resources[0].id).to.equal(created.id);
+      expect(listed.Resources[0]).not.to.have.property("emails");
+    });
+
+    it("leaves out the excluded attributes [excludedAttributes]", async () => {
+      const tenant = await freshTenant(server);
+      await createUser(tenant, "attr.user", { displayName: "Attr User" });
+      const listed = await list(tenant, "/Users?excludedAttributes=emails,name");
+      const [user] = listed.Resources;
+      expect(user.userName).to.equal("attr.user");
+      expect(user.displayName).to.equal("Attr User");
+      expect(user).not.to.have.property("emails");
+      expect(user).not.to.have.property("name");
+    });
+  });
+
+  describe("GET /Users/:id", () => {
+    it("applies attributes to a single resource", async () => {
+      const tenant = await freshTenant(server);
+      const created = await createUser(tenant, "attr.user", { displayName: "Attr User" });
+      const read = await tenant.scim("GET", `/Users/${created.id}?attributes=displayName`);
+      expect(read.status).to.equal(200);
+      expect(read.body.displayName).to.equal("Attr User");
+      expect(read.body.id).to.equal(created.id);
+      expect(read.body).not.to.have.property("userName");
+      expect(read.headers.get("etag")).to.equal(created.meta.version);
+    });
+
+    it("keeps the ETag header when meta is excluded [excludedAttributes=meta]", async () => {
+      const tenant = await freshTenant(server);
+      const created = await createUser(tenant, "attr.user");
+      const read = await tenant.scim("GET", `/Users/${created.id}?excludedAttributes=meta`);
+      expect(read.status).to.equal(200);
+      expect(read.body).not.to.have.property("meta");
+      expect(read.headers.get("etag")).to.equal(created.meta.version);
+    });
+
+    it("applies attributes to the response of a write [PUT ?attributes=userName]", async () => {
+      const tenant = await freshTenant(server);
+      const created = await createUser(tenant, "attr.user");
+      const replaced = await tenant.scim("PUT", `/Users/${created.id}?attributes=userName`, userBody("attr.user", { displayName: "New" }));
+      expect(replaced.status).to.equal(200);
+      expect(replaced.body).to.deep.equal({ schemas: [CORE_USER], id: created.id, userName: "attr.user" });
+    });
+  });
+
+  describe("GET /Groups", () => {
+    it("leaves out members when filtering by displayName [Entra excludedAttributes=members]", async () => {
+      const tenant = await freshTenant(server);
+      const user = await createUser(tenant, "member.one");
+      await createGroup(tenant, "Entra Group", [user.id]);
+      await createGroup(tenant, "Other Group", [user.id]);
+      const listed = await list(tenant, `/Groups${filterQuery('displayName eq "Entra Group"', "excludedAttributes=members")}`);
+      expect(listed.totalResults).to.equal(1);
+      const [group] = listed.Resources;
+      expect(group.displayName).to.equal("Entra Group");
+      expect(group.id).to.be.a("string");
+      expect(group).not.to.have.property("members");
+    });
+
+    it("includes members by default", async () => {
+      const tenant = await freshTenant(server);
+      const user = await createUser(tenant, "member.one");
+      await createGroup(tenant, "With Members", [user.id]);
+      const listed = await list(tenant, "/Groups");
+      expect(listed.Resources[0].members.map((member: { value: string }) => member.value)).to.deep.equal([user.id]);
+    });
+
+    it("returns members when they are asked for [attributes=members]", async () => {
+      const tenant = await freshTenant(server);
+      const user = await createUser(tenant, "member.one");
+      await createGroup(tenant, "With Members", [user.id]);
+      const listed = await list(tenant, "/Groups?attributes=members");
+      expect(listed.Resources[0].members.map((member: { value: string }) => member.value)).to.deep.equal([user.id]);
+      expect(listed.Resources[0]).not.to.have.property("displayName");
+    });
+  });
+
+  describe("GET /Groups/:id", () => {
+    it("leaves out members [Entra excludedAttributes=members]", async () => {
+      const tenant = await freshTenant(server);
+      const user = await createUser(tenant, "member.one");
+      const group = await createGroup(tenant, "Entra Group", [user.id]);
+      const read = await tenant.scim("GET", `/Groups/${group.id}?excludedAttributes=members`);
+      expect(read.status).to.equal(200);
+      expect(read.body.displayName).to.equal("Entra Group");
+      expect(read.body).not.to.have.property("members");
+      expect(read.headers.get("etag")).to.equal(read.body.meta.version);
+    });
+  });
+});

@@ -1,0 +1,16 @@
+import { expect } from "chai";
+import { request, type TestServer } from "../support/test-server";
+import { sharedTestServer } from "./scim-fixtures";
+
+describe("GET /healthz", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  it("answers 200 without authentication once the database is reachable", async () => {
+    const result = await request(`${server.url}/healthz`, "GET");
+    expect(result.status).to.equal(200);
+    expect(result.body).to.deep.equal({ status: "ok" });
+  });
+});
