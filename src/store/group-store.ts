@@ -1,3 +1,4 @@
+import { withDocumentLock } from "./document-lock";
 import type { FilterQuery } from "mongoose";
 import type { GroupDoc } from "./documents";
 import { GroupModel } from "./models";
@@ -22,12 +23,14 @@ export async function insertGroup(doc: GroupDoc): Promise<void> {
 
 /** Replaces a group's attributes only if its version still matches (RFC 7644 §3.14). */
 export async function replaceGroupIfVersion(doc: GroupDoc, expectedVersion: number): Promise<boolean> {
-  try {
-    const result = await GroupModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion } as never, doc as never);
-    return result.matchedCount === 1;
-  } catch (error) {
-    throw translateStoreError(error, "displayName");
-  }
+  return withDocumentLock(`groups:${doc._id}`, async () => {
+    try {
+      const result = await GroupModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion } as never, doc as never);
+      return result.matchedCount === 1;
+    } catch (error) {
+      throw translateStoreError(error, "displayName");
+    }
+  });
 }
 
 /**
@@ -35,10 +38,12 @@ export async function replaceGroupIfVersion(doc: GroupDoc, expectedVersion: numb
  * it is a compare-and-set that fails when another write came first.
  */
 export async function touchGroup(tenant: string, id: string, now: Date, expectedVersion?: number): Promise<boolean> {
-  const filter: Record<string, unknown> = { tenant, _id: id };
-  if (expectedVersion !== undefined) filter.version = expectedVersion;
-  const result = await GroupModel.updateOne(filter, { $inc: { version: 1 }, $set: { lastModified: now } }).exec();
-  return result.matchedCount === 1;
+  return withDocumentLock(`groups:${id}`, async () => {
+    const filter: Record<string, unknown> = { tenant, _id: id };
+    if (expectedVersion !== undefined) filter.version = expectedVersion;
+    const result = await GroupModel.updateOne(filter, { $inc: { version: 1 }, $set: { lastModified: now } }).exec();
+    return result.matchedCount === 1;
+  });
 }
 
 export async function touchGroups(tenant: string, ids: string[], now: Date): Promise<void> {
@@ -59,11 +64,13 @@ export async function findGroupIdsLedBy(tenant: string, managerId: string): Prom
 
 /** Points a group still led by `from` at `to`, or clears its leader. */
 export async function reassignGroupLeader(tenant: string, groupId: string, from: string, to: string | null, now: Date): Promise<boolean> {
-  const update = to
-    ? { $set: { "roster.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
-    : { $unset: { "roster.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } };
-  const result = await GroupModel.updateOne({ tenant, _id: groupId, "roster.manager.value": from }, update).exec();
-  return result.modifiedCount === 1;
+  return withDocumentLock(`groups:${groupId}`, async () => {
+    const update = to
+      ? { $set: { "roster.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
+      : { $unset: { "roster.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } };
+    const result = await GroupModel.updateOne({ tenant, _id: groupId, "roster.manager.value": from }, update).exec();
+    return result.modifiedCount === 1;
+  });
 }
 
 export async function listGroups(query: FilterQuery<GroupDoc>, sort: Record<string, 1 | -1>, skip: number, limit: number, countQuery?: FilterQuery<GroupDoc>): Promise<{ docs: GroupDoc[]; total: number }> {

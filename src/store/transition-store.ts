@@ -1,3 +1,4 @@
+import { withDocumentLock } from "./document-lock";
 import { decodeChange, encodeChange } from "./audit-store";
 import { TransitionModel, type TransitionDoc } from "./models";
 
@@ -9,28 +10,54 @@ export async function insertTransition(doc: TransitionDoc): Promise<void> {
 }
 
 export async function markEffectDone(tenant: string, id: string, index: number): Promise<void> {
-  await TransitionModel.updateOne({ tenant, _id: id }, { $addToSet: { done: index } }).exec();
+  return withDocumentLock(`transitions:${id}`, async () => {
+    await TransitionModel.updateOne({ tenant, _id: id }, { $addToSet: { done: index } }).exec();
+  });
+}
+
+/**
+ * Extends the lease of a transition this process still owns; null when
+ * another process took it over (SPEC §10: a cascade runs in one process at a time).
+ */
+export async function renewTransitionLease(tenant: string, id: string, owner: string, now: Date, leaseMs: number): Promise<Date | null> {
+  return withDocumentLock(`transitions:${id}`, async () => {
+    const until = new Date(now.getTime() + leaseMs);
+    const result = await TransitionModel.updateOne({ tenant, _id: id, status: "pending", leaseOwner: owner }, { $set: { leaseUntil: until } }).exec();
+    return result.matchedCount === 1 ? until : null;
+  });
 }
 
 export async function finishTransition(tenant: string, id: string, status: "complete" | "aborted"): Promise<void> {
-  await TransitionModel.updateOne({ tenant, _id: id, status: "pending" }, { $set: { status } }).exec();
+  return withDocumentLock(`transitions:${id}`, async () => {
+    await TransitionModel.updateOne({ tenant, _id: id, status: "pending" }, { $set: { status } }).exec();
+  });
 }
 
-/** Pending transitions of a tenant whose owner's lease ran out: a crashed process's work. */
-export async function findAbandonedTransitions(tenant: string, now: Date, limit: number): Promise<TransitionDoc[]> {
-  return TransitionModel.find({ tenant, status: "pending", leaseUntil: { $lt: now } }).sort({ at: 1 }).limit(limit).lean<TransitionDoc[]>().exec();
+/**
+ * Pending transitions whose owner's lease ran out, across tenants: a crashed
+ * process's work. One query whatever the number of tenants (the range on
+ * `tenant` keeps the tenant-first index usable).
+ */
+export async function findAbandonedTransitions(now: Date, limit: number): Promise<Array<Pick<TransitionDoc, "_id" | "tenant">>> {
+  return TransitionModel.find({ tenant: { $gt: "" }, status: "pending", leaseUntil: { $lt: now } }, { _id: 1, tenant: 1 })
+    .sort({ at: 1 })
+    .limit(limit)
+    .lean<Array<Pick<TransitionDoc, "_id" | "tenant">>>()
+    .exec();
 }
 
 /** Takes over an abandoned transition; false when another process took it first. */
 export async function claimTransition(tenant: string, id: string, owner: string, now: Date, leaseMs: number): Promise<TransitionDoc | null> {
-  const claimed = await TransitionModel.findOneAndUpdate(
-    { tenant, _id: id, status: "pending", leaseUntil: { $lt: now } },
-    { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
-    { new: true },
-  )
-    .lean<TransitionDoc>()
-    .exec();
-  return claimed && decoded(claimed);
+  return withDocumentLock(`transitions:${id}`, async () => {
+    const claimed = await TransitionModel.findOneAndUpdate(
+      { tenant, _id: id, status: "pending", leaseUntil: { $lt: now } },
+      { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
+      { new: true },
+    )
+      .lean<TransitionDoc>()
+      .exec();
+    return claimed && decoded(claimed);
+  });
 }
 
 function decoded(doc: TransitionDoc): TransitionDoc {

@@ -1,3 +1,4 @@
+import { withDocumentLock } from "./document-lock";
 import type { FilterQuery } from "mongoose";
 import type { UserDoc } from "./documents";
 import { UserModel } from "./models";
@@ -36,24 +37,28 @@ export async function deleteUserHard(tenant: string, id: string): Promise<void> 
  * RFC 7644 §3.14). Returns false when someone else wrote first.
  */
 export async function replaceUserIfVersion(doc: UserDoc, expectedVersion: number): Promise<boolean> {
-  try {
-    const result = await UserModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion, deletedAt: null } as never, doc as never);
-    return result.matchedCount === 1;
-  } catch (error) {
-    throw translateStoreError(error, "userName");
-  }
+  return withDocumentLock(`users:${doc._id}`, async () => {
+    try {
+      const result = await UserModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion, deletedAt: null } as never, doc as never);
+      return result.matchedCount === 1;
+    } catch (error) {
+      throw translateStoreError(error, "userName");
+    }
+  });
 }
 
 /** Applies a partial update only if the version still matches. */
 export async function updateUserIfVersion(tenant: string, id: string, expectedVersion: number, set: Record<string, unknown>, unset: string[] = []): Promise<boolean> {
-  const update: Record<string, unknown> = { $set: { ...set, version: expectedVersion + 1 } };
-  if (unset.length) update.$unset = Object.fromEntries(unset.map((key) => [key, ""]));
-  try {
-    const result = await UserModel.collection.updateOne({ tenant, _id: id, version: expectedVersion } as never, update as never);
-    return result.matchedCount === 1;
-  } catch (error) {
-    throw translateStoreError(error, "userName");
-  }
+  return withDocumentLock(`users:${id}`, async () => {
+    const update: Record<string, unknown> = { $set: { ...set, version: expectedVersion + 1 } };
+    if (unset.length) update.$unset = Object.fromEntries(unset.map((key) => [key, ""]));
+    try {
+      const result = await UserModel.collection.updateOne({ tenant, _id: id, version: expectedVersion } as never, update as never);
+      return result.matchedCount === 1;
+    } catch (error) {
+      throw translateStoreError(error, "userName");
+    }
+  });
 }
 
 export async function countLiveUsers(tenant: string): Promise<number> {
@@ -80,22 +85,46 @@ export async function listUsers(query: FilterQuery<UserDoc>, sort: Record<string
   return { docs, total };
 }
 
-/** Active, live users of a tenant whose leave date has passed (SPEC §4 Leave date). */
-export async function findUsersDueToLeave(tenant: string, now: Date, limit: number): Promise<UserDoc[]> {
-  return UserModel.find({ tenant, active: true, deletedAt: null, "roster.leaveDate": { $lte: now } }).limit(limit).lean<UserDoc[]>().exec();
+/**
+ * Active, live users whose leave date has passed, across tenants (SPEC §4 Leave
+ * date), a page at a time in id order after `afterId`. One query per page
+ * whatever the number of tenants; the range on `tenant` lets MongoDB use the
+ * tenant-first leave-date index. Users whose deactivation was refused stay
+ * due, so a sweep pages past them rather than re-reading the first page.
+ */
+export async function findUsersDueToLeave(now: Date, limit: number, afterId?: string): Promise<UserDoc[]> {
+  const filter: FilterQuery<UserDoc> = { tenant: { $gt: "" }, active: true, deletedAt: null, "roster.leaveDate": { $lte: now } };
+  if (afterId !== undefined) filter._id = { $gt: afterId };
+  return UserModel.find(filter, { _id: 1, tenant: 1 }).sort({ _id: 1 }).limit(limit).lean<UserDoc[]>().exec();
 }
 
 /** Records that a leave-date refusal was audited for this leave date. */
 export async function markLeaveDateRefused(tenant: string, id: string, leaveDate: Date): Promise<boolean> {
-  const result = await UserModel.updateOne({ tenant, _id: id, leaveDateRefusedFor: { $ne: leaveDate } }, { $set: { leaveDateRefusedFor: leaveDate } }).exec();
-  return result.modifiedCount === 1;
+  return withDocumentLock(`users:${id}`, async () => {
+    const result = await UserModel.updateOne({ tenant, _id: id, leaveDateRefusedFor: { $ne: leaveDate } }, { $set: { leaveDateRefusedFor: leaveDate } }).exec();
+    return result.modifiedCount === 1;
+  });
 }
 
 /** Clears the enterprise manager of reports still pointing at `from`, or points them at `to`. */
 export async function reassignReport(tenant: string, reportId: string, from: string, to: string | null, now: Date): Promise<boolean> {
-  const update = to
-    ? { $set: { "enterprise.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
-    : { $unset: { "enterprise.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } };
-  const result = await UserModel.updateOne({ tenant, _id: reportId, "enterprise.manager.value": from }, update).exec();
-  return result.modifiedCount === 1;
+  return withDocumentLock(`users:${reportId}`, async () => {
+    const update = to
+      ? { $set: { "enterprise.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
+      : { $unset: { "enterprise.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } };
+    const result = await UserModel.updateOne({ tenant, _id: reportId, "enterprise.manager.value": from }, update).exec();
+    return result.modifiedCount === 1;
+  });
+}
+
+/** Replaces a user, removed or not, only if it still has `expectedVersion` (erase, SPEC §4 Erase). */
+export async function replaceAnyUserIfVersion(doc: UserDoc, expectedVersion: number): Promise<boolean> {
+  return withDocumentLock(`users:${doc._id}`, async () => {
+    try {
+      const result = await UserModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion } as never, doc as never);
+      return result.matchedCount === 1;
+    } catch (error) {
+      throw translateStoreError(error, "userName");
+    }
+  });
 }
