@@ -10,6 +10,7 @@ import { startJobs } from "./jobs/run-jobs";
 import { setRuntime } from "./services/context";
 import { ensureBootstrap } from "./services/tenant-admin";
 import { startDatabase, type StartedDatabase } from "./store/database/start-database";
+import { probeCapabilities } from "./store/capabilities";
 import { ensureIndexes } from "./store/models";
 
 export interface RunningRoster {
@@ -36,10 +37,11 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
       env: { MONGODB_URI: config.mongodbUri, MONGOMS_SYSTEM_BINARY: config.mongomsSystemBinary, ROSTER_DB: config.embeddedDatabase === "auto" ? undefined : config.embeddedDatabase },
     });
     logger.info({ database: database.kind }, `using database: ${database.kind}`);
-    await mongoose.connect(database.uri, { dbName: "roster", serverSelectionTimeoutMS: 15_000 });
+    await mongoose.connect(database.uri, { dbName: config.databaseName, serverSelectionTimeoutMS: 15_000 });
   }
   setRuntime({ now: () => new Date(), processId: `${process.pid}-${randomUUID()}`, leaseMs: config.leaseMs, crashAfterEffect: config.crashAfterEffect });
   await ensureIndexes();
+  await probeCapabilities();
   if (config.bootstrapToken) await ensureBootstrap(config.bootstrapToken);
   const app = createApp(config, logger);
   const server: Server = await new Promise((resolve) => {

@@ -10,6 +10,8 @@ export interface RateLimitConfig {
 export interface Config {
   port: number;
   mongodbUri?: string;
+  /** database (namespace) Roster uses on the server, `ROSTER_DB_NAME`, default `roster` */
+  databaseName: string;
   dataDir: string;
   bootstrapToken?: string;
   adminToken?: string;
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   set("port", env.PORT);
   set("mongodbUri", env.MONGODB_URI);
+  set("databaseName", env.ROSTER_DB_NAME);
   set("dataDir", env.ROSTER_DATA_DIR);
   set("bootstrapToken", env.ROSTER_BOOTSTRAP_TOKEN);
   set("adminToken", env.ROSTER_ADMIN_TOKEN);

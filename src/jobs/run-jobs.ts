@@ -2,8 +2,7 @@ import type { Logger } from "pino";
 import { getRuntime } from "../services/context";
 import { runCascade } from "../services/run-cascade";
 import { deactivateForLeaveDate } from "../services/user-service";
-import { acquireLease } from "../store/lease-store";
-import { listTenants } from "../store/tenant-store";
+import { acquireLease, releaseLease } from "../store/lease-store";
 import { claimTransition, findAbandonedTransitions, finishTransition } from "../store/transition-store";
 import { findAnyUser, findUsersDueToLeave } from "../store/user-store";
 
@@ -12,64 +11,87 @@ const BATCH = 100;
 /**
  * Resumes cascades whose process died (SPEC §4 Crash safety). A transition
  * whose commit write never reached the user is aborted: nothing happened.
+ * One failing cascade does not hold up the others; it is retried at a later sweep.
  */
 export async function resumeAbandonedTransitions(logger: Logger): Promise<number> {
   const runtime = getRuntime();
   let resumed = 0;
-  for (const tenant of await listTenants()) {
-    for (const abandoned of await findAbandonedTransitions(tenant._id, runtime.now(), BATCH)) {
-      const transition = await claimTransition(tenant._id, abandoned._id, runtime.processId, runtime.now(), runtime.leaseMs);
+  for (const abandoned of await findAbandonedTransitions(runtime.now(), BATCH)) {
+    const { tenant } = abandoned;
+    try {
+      const transition = await claimTransition(tenant, abandoned._id, runtime.processId, runtime.now(), runtime.leaseMs);
       if (!transition) continue;
-      const user = await findAnyUser(tenant._id, transition.userId);
+      const user = await findAnyUser(tenant, transition.userId);
       if (!user || user.lastTransition !== transition._id) {
-        await finishTransition(tenant._id, transition._id, "aborted");
+        await finishTransition(tenant, transition._id, "aborted");
         continue;
       }
-      logger.info({ tenant: tenant._id, transition: transition._id, action: transition.action }, "resuming cascade");
-      await runCascade(transition);
-      resumed++;
+      logger.info({ tenant, transition: transition._id, action: transition.action }, "resuming cascade");
+      if (await runCascade(transition)) resumed++;
+    } catch (error) {
+      logger.error({ err: error, tenant, transition: abandoned._id }, "resuming a cascade failed");
     }
   }
   return resumed;
 }
 
-/** Deactivates users whose leave date passed, each under a lease (SPEC §4 Leave date, §10). */
+/**
+ * Deactivates users whose leave date passed, each under a lease (SPEC §4 Leave date, §10).
+ * A refused leaver is looked at again at every sweep (the refusal is audited
+ * once per leave date), so it goes as soon as the owner or its reports move.
+ */
 export async function deactivateLeavers(logger: Logger): Promise<number> {
   const runtime = getRuntime();
   let deactivated = 0;
-  for (const tenant of await listTenants()) {
-    for (const user of await findUsersDueToLeave(tenant._id, runtime.now(), BATCH)) {
-      const leaveDate = user.roster?.leaveDate ? new Date(user.roster.leaveDate) : undefined;
-      if (user.leaveDateRefusedFor && leaveDate && new Date(user.leaveDateRefusedFor).getTime() === leaveDate.getTime()) continue;
-      if (!(await acquireLease(`leave-date:${tenant._id}:${user._id}`, runtime.processId, runtime.leaseMs, runtime.now()))) continue;
-      const outcome = await deactivateForLeaveDate(tenant._id, user._id);
-      if (outcome === "deactivated") {
-        deactivated++;
-        logger.info({ tenant: tenant._id, user: user._id }, "deactivated by leave date");
+  let afterId: string | undefined;
+  for (;;) {
+    const due = await findUsersDueToLeave(runtime.now(), BATCH, afterId);
+    for (const { tenant, _id: userId } of due) {
+      const job = `leave-date:${tenant}:${userId}`;
+      try {
+        if (!(await acquireLease(job, runtime.processId, runtime.leaseMs, runtime.now()))) continue;
+        try {
+          if ((await deactivateForLeaveDate(tenant, userId)) === "deactivated") {
+            deactivated++;
+            logger.info({ tenant, user: userId }, "deactivated by leave date");
+          }
+        } finally {
+          await releaseLease(job, runtime.processId);
+        }
+      } catch (error) {
+        logger.error({ err: error, tenant, user: userId }, "leave-date deactivation failed");
       }
     }
+    if (due.length < BATCH) return deactivated;
+    afterId = due[due.length - 1]._id;
   }
-  return deactivated;
 }
 
-/** Runs both jobs every `intervalMs` until stopped; returns the stopper. */
+/**
+ * Runs both jobs every `intervalMs` until stopped; returns the stopper. A sweep
+ * that outlasts the interval is not overlapped by the next one: the process
+ * would otherwise compete with itself for its own leases.
+ */
 export function startJobs(logger: Logger, intervalMs: number): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {
+    if (stopped || running) return;
     running = (async () => {
+      const started = Date.now();
       try {
-        await resumeAbandonedTransitions(logger);
-        await deactivateLeavers(logger);
+        const resumed = await resumeAbandonedTransitions(logger);
+        const deactivated = await deactivateLeavers(logger);
+        logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");
       } catch (error) {
         logger.error({ err: error }, "background job failed");
+      } finally {
+        running = null;
       }
     })();
   };
   tick();
-  const timer = setInterval(() => {
-    if (!stopped) tick();
-  }, intervalMs);
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
   return async () => {
     stopped = true;

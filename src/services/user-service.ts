@@ -46,7 +46,8 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
   const fields = scimToUserFields(instance);
   await checkManagerReference(ctx.tenant, null, fields);
   // A brand-new user has no reports, groups or sessions: a past leave date simply creates it deactivated.
-  const leftAlready = fields.active && isLeaveDue(fields.roster?.leaveDate, now);
+  const active = fields.active ?? true;
+  const leftAlready = active && isLeaveDue(fields.roster?.leaveDate, now);
   const doc: UserDoc = {
     ...fields,
     _id: newId(),
@@ -54,7 +55,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
     version: 1,
     created: now,
     lastModified: now,
-    active: leftAlready ? false : fields.active,
+    active: leftAlready ? false : active,
     deletedAt: null,
   };
   if (typeof instance.password === "string") doc.passwordHash = await hashPassword(instance.password);
@@ -65,7 +66,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
     await deleteUserHard(ctx.tenant, doc._id);
     throw RosterError.fromRefusal(checkSeatAvailable(settings.policy.seatLimit, settings.policy.seatLimit)!);
   }
-  const created = diffForAudit({}, userDocToScim({ ...doc, active: fields.active }));
+  const created = diffForAudit({}, userDocToScim({ ...doc, active }));
   await audit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
   if (leftAlready) {
     await audit({ ...ctx, actor: LEAVE_DATE_ACTOR }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
@@ -90,6 +91,7 @@ export async function replaceUser(ctx: ActionContext, id: string, instance: Scim
   await checkManagerReference(ctx.tenant, id, fields);
   const next: UserDoc = {
     ...fields,
+    active: fields.active ?? current.active,
     _id: current._id,
     tenant: current.tenant,
     version: current.version + 1,
@@ -248,12 +250,19 @@ async function checkManagerReference(tenant: string, selfId: string | null, fiel
   if (!(await findLiveUser(tenant, managerId))) throw RosterError.invalidValue(`manager ${managerId} is not a user of this tenant`);
 }
 
+/**
+ * One `user.deactivate.refused` entry per leave-date value (SPEC §4 Leave date).
+ * The entry id is derived from the user and the leave date, so a request and
+ * the background job refusing the same leave date at once still write one entry.
+ */
 async function auditLeaveDateRefusal(ctx: ActionContext, user: UserDoc, reason: string, now: Date): Promise<void> {
-  const leaveDate = user.roster?.leaveDate;
-  if (!leaveDate) return;
-  if (!(await markLeaveDateRefused(user.tenant, user._id, new Date(leaveDate)))) return;
+  const leaveDate = user.roster?.leaveDate ? new Date(user.roster.leaveDate) : null;
+  if (!leaveDate || Number.isNaN(leaveDate.getTime())) return;
+  const refusedFor = user.leaveDateRefusedFor ? new Date(user.leaveDateRefusedFor).getTime() : null;
+  if (refusedFor === leaveDate.getTime()) return;
+  await markLeaveDateRefused(user.tenant, user._id, leaveDate);
   await appendAudit({
-    _id: newId(),
+    _id: `${user._id}:leave-date-refused:${leaveDate.toISOString()}`,
     tenant: user.tenant,
     at: now,
     actor: LEAVE_DATE_ACTOR,
