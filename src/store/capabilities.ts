@@ -1,18 +1,29 @@
-import { UserModel } from "./models";
+import mongoose from "mongoose";
 
 let elemMatchDocuments = true;
 
+const PROBE_COLLECTION = "capability_probe";
+
 /**
- * Asks the server once, at start, what it supports. FerretDB 1.24 rejects
- * `$elemMatch` with document conditions; MongoDB accepts it.
+ * Asks the server once, at start, what it supports, by running the queries
+ * on a probe document: FerretDB 1.24 rejects `$elemMatch` with `$and`, and
+ * silently matches nothing with field conditions; MongoDB does both right.
  */
 export async function probeCapabilities(): Promise<void> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error("probeCapabilities needs a connected database");
+  const probe = db.collection(PROBE_COLLECTION);
+  const id = `probe-${process.pid}-${Date.now()}`;
+  await probe.insertOne({ _id: id, emails: [{ type: "work", value: "probe" }, { type: "home", value: "other" }] } as never);
   try {
-    await UserModel.collection.findOne({ _id: "\u0000probe", emails: { $elemMatch: { type: "work", value: "probe" } } } as never);
-    await UserModel.collection.findOne({ _id: "\u0000probe", emails: { $elemMatch: { $and: [{ type: "work" }, { value: "probe" }] } } } as never);
-    elemMatchDocuments = true;
+    const plain = await probe.countDocuments({ _id: id, emails: { $elemMatch: { type: "work", value: "probe" } } } as never);
+    const crossed = await probe.countDocuments({ _id: id, emails: { $elemMatch: { type: "home", value: "probe" } } } as never);
+    const combined = await probe.countDocuments({ _id: id, emails: { $elemMatch: { $and: [{ type: "work" }, { value: "probe" }] } } } as never);
+    elemMatchDocuments = plain === 1 && crossed === 0 && combined === 1;
   } catch {
     elemMatchDocuments = false;
+  } finally {
+    await probe.deleteOne({ _id: id } as never);
   }
 }
 
