@@ -15,3 +15,8 @@ export async function revokeCredentials(tenant: string, userId: string, kind: Cr
   const result = await CredentialModel.updateMany({ tenant, userId, kind, revokedAt: null }, { $set: { revokedAt: now } }).exec();
   return result.modifiedCount;
 }
+
+/** Revokes one credential (keeps an earlier revocation time). */
+export async function revokeCredential(tenant: string, id: string, now: Date): Promise<void> {
+  await CredentialModel.updateOne({ tenant, _id: id, revokedAt: null }, { $set: { revokedAt: now } }).exec();
+}

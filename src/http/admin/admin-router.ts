@@ -1,6 +1,15 @@
 import express, { type Router } from "express";
 import type { Logger } from "pino";
-import type { TokenBuckets } from "../rate-limit";
+import { rateLimit, type TokenBuckets } from "../rate-limit";
+import { requireTenant } from "./admin-context";
+import { auditRoutes } from "./audit-routes";
+import { authenticateAdmin } from "./authenticate-admin";
+import { ownerRoutes } from "./owner-routes";
+import { policyRoutes } from "./policy-routes";
+import { seatsRoutes } from "./seats-routes";
+import { tenantsRoutes } from "./tenants-routes";
+import { tokensRoutes } from "./tokens-routes";
+import { usersRoutes } from "./users-routes";
 
 export interface AdminRouterOptions {
   adminToken?: string;
@@ -9,7 +18,22 @@ export interface AdminRouterOptions {
   maxPayloadSize: number;
 }
 
-/** /admin/v1 (SPEC §6). */
-export function createAdminRouter(_options: AdminRouterOptions): Router {
-  return express.Router();
+/**
+ * /admin/v1 (SPEC §6): the admin bearer token, then its rate limit, then the
+ * JSON body (parsed whatever the Content-Type, so `curl -d` works), then the
+ * routes. Errors go to the admin error writer mounted after this router.
+ */
+export function createAdminRouter(options: AdminRouterOptions): Router {
+  const router = express.Router();
+  router.use(authenticateAdmin(options.adminToken, options.buckets));
+  router.use(rateLimit(options.buckets, function adminKey() {
+    return "admin";
+  }));
+  router.use(express.json({ limit: options.maxPayloadSize, type: () => true, strict: true }));
+  router.use(tenantsRoutes(options.logger));
+
+  const tenant = express.Router({ mergeParams: true });
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), auditRoutes(), seatsRoutes(), usersRoutes());
+  router.use("/tenants/:tenant", requireTenant, tenant);
+  return router;
 }

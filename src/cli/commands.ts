@@ -1,0 +1,159 @@
+import fs from "node:fs";
+import { validatePayload } from "../services/validate-payload";
+
+/** A parsed command line: the command's positional arguments and options. */
+export interface Invocation {
+  args: string[];
+  options: Record<string, string | undefined>;
+  /** reads FILE, or stdin for "-" */
+  readInput(file: string): Promise<string>;
+}
+
+/** An admin API request a command turns into, plus how to present its answer. */
+export interface AdminRequest {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  body?: unknown;
+  /** what to print on success when the server answers 204 */
+  done?: string;
+  /** printed on stderr after a secret, which is shown only once */
+  secretNote?: string;
+}
+
+/** Raised for mistakes on the command line or in an input file (exit status 2). */
+export class UsageError extends Error {}
+
+export interface Command {
+  /** the words naming it, e.g. ["tokens", "issue"] */
+  words: string[];
+  /** names of the positional arguments, in order */
+  args: string[];
+  /** names of the options it accepts (besides --url and --help) */
+  options: string[];
+  build(invocation: Invocation): AdminRequest | Promise<AdminRequest>;
+}
+
+const enc = encodeURIComponent;
+const SECRET_NOTE = "Store this secret now: Roster keeps only its hash and will not show it again.";
+
+/** Every CLI operation, one admin API call each (SPEC §2 CLI, §6). */
+export const COMMANDS: Command[] = [
+  {
+    words: ["tenants", "create"],
+    args: ["id"],
+    options: ["name"],
+    build: ({ args: [id], options }) => ({ method: "POST", path: "/tenants", body: { id, ...(options.name === undefined ? {} : { name: options.name }) } }),
+  },
+  { words: ["tenants", "list"], args: [], options: [], build: () => ({ method: "GET", path: "/tenants" }) },
+  {
+    words: ["tenants", "delete"],
+    args: ["id"],
+    options: [],
+    build: ({ args: [id] }) => ({ method: "DELETE", path: `/tenants/${enc(id)}`, done: `Deleted tenant ${id} and all its data.` }),
+  },
+  {
+    words: ["tokens", "issue"],
+    args: ["tenant"],
+    options: ["label"],
+    build: ({ args: [tenant], options }) => ({
+      method: "POST",
+      path: `/tenants/${enc(tenant)}/tokens`,
+      body: options.label === undefined ? {} : { label: options.label },
+      secretNote: SECRET_NOTE,
+    }),
+  },
+  { words: ["tokens", "list"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/tokens` }) },
+  {
+    words: ["tokens", "revoke"],
+    args: ["tenant", "tokenId"],
+    options: [],
+    build: ({ args: [tenant, id] }) => ({ method: "DELETE", path: `/tenants/${enc(tenant)}/tokens/${enc(id)}`, done: `Revoked token ${id}.` }),
+  },
+  { words: ["policy", "get"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/policy` }) },
+  {
+    words: ["policy", "set"],
+    args: ["tenant"],
+    options: ["file"],
+    build: async ({ args: [tenant], options, readInput }) => {
+      if (options.file === undefined) throw new UsageError("policy set needs --file FILE (a JSON policy; - reads stdin)");
+      let text: string;
+      try {
+        text = await readInput(options.file);
+      } catch (error) {
+        throw new UsageError(`cannot read ${options.file}: ${(error as Error).message}`);
+      }
+      let policy: unknown;
+      try {
+        policy = JSON.parse(text);
+      } catch (error) {
+        throw new UsageError(`${options.file} is not JSON: ${(error as Error).message}`);
+      }
+      // the schema the server applies (schemas/policy.schema.json): mistakes show before anything is sent
+      validatePayload("policy", policy);
+      return { method: "PUT", path: `/tenants/${enc(tenant)}/policy`, body: policy };
+    },
+  },
+  { words: ["owner", "get"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/owner` }) },
+  {
+    words: ["owner", "set"],
+    args: ["tenant", "userId"],
+    options: [],
+    build: ({ args: [tenant, userId] }) => ({ method: "PUT", path: `/tenants/${enc(tenant)}/owner`, body: { userId } }),
+  },
+  { words: ["owner", "clear"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "PUT", path: `/tenants/${enc(tenant)}/owner`, body: { userId: null } }) },
+  { words: ["seats"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/seats` }) },
+  {
+    words: ["audit"],
+    args: ["tenant"],
+    options: ["target", "action", "since", "until", "count", "cursor"],
+    build: ({ args: [tenant], options }) => {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(options)) if (value !== undefined && name !== "url") query.set(name, value);
+      const text = query.toString();
+      return { method: "GET", path: `/tenants/${enc(tenant)}/audit${text ? `?${text}` : ""}` };
+    },
+  },
+  {
+    words: ["users", "access"],
+    args: ["tenant", "userId"],
+    options: [],
+    build: ({ args: [tenant, id] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/users/${enc(id)}/access` }),
+  },
+  {
+    words: ["users", "credentials"],
+    args: ["tenant", "userId"],
+    options: [],
+    build: ({ args: [tenant, id] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/users/${enc(id)}/credentials` }),
+  },
+  {
+    words: ["users", "add-session"],
+    args: ["tenant", "userId"],
+    options: ["label"],
+    build: ({ args: [tenant, id], options }) => ({ method: "POST", path: `/tenants/${enc(tenant)}/users/${enc(id)}/sessions`, body: options.label === undefined ? {} : { label: options.label } }),
+  },
+  {
+    words: ["users", "add-api-key"],
+    args: ["tenant", "userId"],
+    options: ["label"],
+    build: ({ args: [tenant, id], options }) => ({
+      method: "POST",
+      path: `/tenants/${enc(tenant)}/users/${enc(id)}/api-keys`,
+      body: options.label === undefined ? {} : { label: options.label },
+      secretNote: SECRET_NOTE,
+    }),
+  },
+  {
+    words: ["users", "erase"],
+    args: ["tenant", "userId"],
+    options: [],
+    build: ({ args: [tenant, id] }) => ({ method: "POST", path: `/tenants/${enc(tenant)}/users/${enc(id)}/erase` }),
+  },
+];
+
+/** Reads a file, or all of stdin for "-". */
+export async function readInput(file: string): Promise<string> {
+  if (file !== "-") return fs.promises.readFile(file, "utf8");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,81 @@
+/** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
+export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, policy, owner, seats, audit, users
+
+Usage: roster <command> [arguments] [options]
+
+How it works
+  The CLI is a client of the admin API (/admin/v1) of a RUNNING Roster server;
+  it never opens the database itself. That way it behaves the same whether the
+  server uses the embedded database of \`npm start\` (which only one process may
+  open), a MongoDB replica set, or several Roster processes behind a load
+  balancer, and every change is validated, audited and logged by the server.
+  Start the server first (\`npm start\`) with ROSTER_ADMIN_TOKEN set.
+
+  Server   --url URL, else $ROSTER_URL, else http://localhost:$PORT (PORT defaults to 8080)
+  Token    $ROSTER_ADMIN_TOKEN: the value the server was started with. There is no
+           flag for it, so it stays out of shell history and process lists.
+
+Tenants
+  roster tenants create <id> [--name NAME]    create a tenant; id is 1-64 of a-z 0-9 -, name defaults to id
+  roster tenants list                         list tenants
+  roster tenants delete <id>                  delete a tenant and ALL its data, its audit log included
+
+SCIM tokens
+  roster tokens issue <tenant> [--label L]    issue a SCIM bearer token; it is printed once, here only,
+                                              and stored as a hash
+  roster tokens list <tenant>                 list tokens: id, label, createdAt, lastUsedAt (to the minute)
+  roster tokens revoke <tenant> <tokenId>     revoke a token; it stops working at once
+
+Policy
+  roster policy get <tenant>                  print the policy, defaults filled in
+  roster policy set <tenant> --file FILE      replace the whole policy with the JSON in FILE ("-": stdin);
+                                              omitted fields take their defaults. FILE is checked against
+                                              schemas/policy.schema.json before it is sent. Fields:
+                                                requiredProfileFields  SCIM paths, default []
+                                                reassignReportsTo      manager-then-owner | owner | block
+                                                groupMembershipsOnDeactivate  keep | remove
+                                                revokeApiKeys          true | false, default true
+                                                seatLimit              integer >= 0, or null (unlimited)
+
+Owner
+  roster owner get <tenant>                   print {userId}; null when the tenant has no owner
+  roster owner set <tenant> <userId>          make an existing, active user the account owner
+  roster owner clear <tenant>                 leave the tenant without an owner
+
+Seats
+  roster seats <tenant>                       print {limit, used}; deactivated users use a seat, removed do not
+
+Audit
+  roster audit <tenant> [--target ID] [--action A] [--since T] [--until T] [--count N] [--cursor C]
+                                              newest first; T is ISO 8601 with offset or a date, inclusive;
+                                              N defaults to 100, at most 1000; pass the printed nextCursor
+                                              as --cursor for the next page
+
+Users (a user id is the SCIM id)
+  roster users access <tenant> <userId>       the login check: {allowed, reason?}
+  roster users credentials <tenant> <userId>  the user's sessions and API keys, revoked ones included
+  roster users add-session <tenant> <userId> [--label L]
+  roster users add-api-key <tenant> <userId> [--label L]
+                                              the key is printed once and stored as a hash
+  roster users erase <tenant> <userId>        wipe the personal data of a deactivated or removed user
+                                              and redact it in the audit log (irreversible)
+
+Options
+  --url URL      the server to talk to
+  -h, --help     this text; \`roster <group> --help\` shows one group
+
+Output is JSON on stdout. Exit status: 0 done; 1 refused (the server's status, detail and
+each schema error on stderr); 2 usage or configuration error; 3 server unreachable.
+`;
+
+/** The part of the help about one command group, or the whole text when the group is unknown. */
+export function helpFor(group: string | undefined): string {
+  if (!group) return HELP_TEXT;
+  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
+  const heading = headings[group];
+  if (!heading) return HELP_TEXT;
+  const sections = HELP_TEXT.split("\n\n");
+  const section = sections.find((part) => part.startsWith(heading));
+  const usage = [...sections.slice(0, 2), ...sections.filter((part) => part.startsWith("  Server"))].join("\n\n");
+  return section ? `${usage}\n\n${section}\n\nSee roster --help for options and exit statuses.\n` : HELP_TEXT;
+}

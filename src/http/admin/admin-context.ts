@@ -1,0 +1,17 @@
+import type { NextFunction, Request, Response } from "express";
+import type { ActionContext } from "../../services/context";
+import { loadTenantSettings } from "../../services/tenant-policy";
+import { handleAsync } from "../handle-async";
+import { locals } from "../request-context";
+
+/** The audit context of an admin request on a tenant (SPEC §5: actor `admin`, the request's id). */
+export function adminContext(req: Request, res: Response): ActionContext {
+  return { tenant: req.params.tenant, actor: "admin", requestId: locals(res).requestId, bulk: false };
+}
+
+/** Every /tenants/{t}/… route answers 404 for an unknown tenant (SPEC §6); the log line names the tenant. */
+export const requireTenant = handleAsync(async function requireTenant(req: Request, res: Response, next: NextFunction) {
+  locals(res).tenant = req.params.tenant;
+  await loadTenantSettings(req.params.tenant);
+  next();
+});

@@ -1,0 +1,179 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { COMMANDS } from "../../src/cli/commands";
+import { HELP_TEXT } from "../../src/cli/help-text";
+import { main, type CliEnv } from "../../src/cli/main";
+import { ADMIN_TOKEN, request, startTestServer, userBody, type TestServer } from "../support/test-server";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const BIN = path.join(ROOT, "bin", "roster.js");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a child process, as `npx roster` would. */
+function roster(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+/** Runs the CLI in-process, for the cases that need no child. */
+async function rosterInProcess(args: string[], env: CliEnv): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+describe("roster CLI", () => {
+  let server: TestServer;
+  let env: Record<string, string>;
+  before(async () => {
+    server = await startTestServer();
+    env = { ROSTER_ADMIN_TOKEN: ADMIN_TOKEN, ROSTER_URL: server.url };
+  });
+  after(async () => server.close());
+
+  describe("--help", () => {
+    it("prints usage for every command and exits 0 [child process]", async () => {
+      const run = await roster(["--help"]);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.equal(HELP_TEXT);
+      for (const command of COMMANDS) {
+        const usage = `roster ${[...command.words, ...command.args.map((arg) => `<${arg}>`)].join(" ")}`;
+        expect(run.stdout, usage).to.include(usage);
+        for (const option of command.options) expect(run.stdout, `--${option}`).to.include(`--${option}`);
+      }
+      expect(run.stdout).to.include("ROSTER_ADMIN_TOKEN");
+      expect(run.stdout).to.match(/never opens the database/);
+    });
+
+    it("prints one group's usage for `roster <group> --help`", async () => {
+      const run = await roster(["tokens", "--help"]);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include("roster tokens issue <tenant>");
+      expect(run.stdout).to.not.include("roster tenants create");
+      expect(run.stdout).to.include("ROSTER_ADMIN_TOKEN");
+    });
+
+    it("exits 2 with a hint for an unknown command, a missing argument or a foreign option", async () => {
+      for (const args of [["frobnicate"], ["tenants", "create"], ["tokens", "list", "t", "--name", "x"], ["tenants", "list", "--bogus"]]) {
+        const run = await rosterInProcess(args, env);
+        expect(run.code, args.join(" ")).to.equal(2);
+        expect(run.stderr, args.join(" ")).to.match(/roster --help/);
+      }
+    });
+  });
+
+  it("exits 2 when ROSTER_ADMIN_TOKEN is not set", async () => {
+    const run = await rosterInProcess(["tenants", "list"], { ROSTER_URL: server.url });
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.include("ROSTER_ADMIN_TOKEN");
+  });
+
+  it("exits 3 and says so when the server cannot be reached", async () => {
+    const run = await rosterInProcess(["tenants", "list", "--url", "http://127.0.0.1:9"], { ROSTER_ADMIN_TOKEN: ADMIN_TOKEN });
+    expect(run.code).to.equal(3);
+    expect(run.stderr).to.match(/cannot reach the Roster server at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it("exits 1 with the server's status, detail and errors when refused", async () => {
+    const wrongToken = await rosterInProcess(["tenants", "list"], { ...env, ROSTER_ADMIN_TOKEN: "not-the-admin-token" });
+    expect(wrongToken.code).to.equal(1);
+    expect(wrongToken.stderr).to.match(/^roster: 401 /);
+    const invalid = await rosterInProcess(["tenants", "create", "Bad_Id"], env);
+    expect(invalid.code).to.equal(1);
+    expect(invalid.stderr).to.match(/400/);
+    expect(invalid.stderr).to.include("  /id ");
+  });
+
+  it("manages a tenant end to end: create, token, SCIM access, policy, owner, seats, revoke, delete [child process]", async function () {
+    this.timeout(120_000);
+    const tenant = `cli-${Date.now().toString(36)}`;
+    const created = await roster(["tenants", "create", tenant, "--name", "CLI Corp"], env);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(JSON.parse(created.stdout)).to.deep.equal({ id: tenant, name: "CLI Corp" });
+
+    const listed = await roster(["tenants", "list"], env);
+    expect(JSON.parse(listed.stdout).tenants).to.deep.include({ id: tenant, name: "CLI Corp" });
+
+    const issued = await roster(["tokens", "issue", tenant, "--label", "okta"], env);
+    expect(issued.code, issued.stderr).to.equal(0);
+    const token = JSON.parse(issued.stdout);
+    expect(token).to.include({ label: "okta" });
+    expect(issued.stderr).to.match(/not show it again/);
+    const user = await request(`${server.url}/scim/v2/Users`, "POST", { token: token.token, body: userBody("cli.owner") });
+    expect(user.status).to.equal(201);
+
+    const tokens = JSON.parse((await roster(["tokens", "list", tenant], env)).stdout).tokens;
+    expect(tokens.map((entry: { id: string }) => entry.id)).to.deep.equal([token.id]);
+    expect(JSON.stringify(tokens)).to.not.include(token.token);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-cli-"));
+    const file = path.join(dir, "policy.json");
+    fs.writeFileSync(file, JSON.stringify({ seatLimit: 5, reassignReportsTo: "owner" }));
+    const set = await roster(["policy", "set", tenant, "--file", file], env);
+    expect(set.code, set.stderr).to.equal(0);
+    const policy = JSON.parse((await roster(["policy", "get", tenant], env)).stdout);
+    expect(policy).to.include({ seatLimit: 5, reassignReportsTo: "owner", revokeApiKeys: true });
+
+    const owner = await roster(["owner", "set", tenant, user.body.id], env);
+    expect(owner.code, owner.stderr).to.equal(0);
+    expect(JSON.parse((await roster(["owner", "get", tenant], env)).stdout)).to.deep.equal({ userId: user.body.id });
+
+    expect(JSON.parse((await roster(["seats", tenant], env)).stdout)).to.deep.equal({ limit: 5, used: 1 });
+
+    const audit = JSON.parse((await roster(["audit", tenant, "--action", "owner.update"], env)).stdout);
+    expect(audit.entries).to.have.length(1);
+
+    const revoked = await roster(["tokens", "revoke", tenant, token.id], env);
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect((await request(`${server.url}/scim/v2/Users`, "GET", { token: token.token })).status).to.equal(401);
+
+    const deleted = await roster(["tenants", "delete", tenant], env);
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    expect(JSON.parse((await roster(["tenants", "list"], env)).stdout).tenants.map((entry: { id: string }) => entry.id)).to.not.include(tenant);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("checks a policy file against the policy schema before sending it", async function () {
+    this.timeout(60_000);
+    const tenant = `cli-p-${Date.now().toString(36)}`;
+    await rosterInProcess(["tenants", "create", tenant], env);
+    const run = await roster(["policy", "set", tenant, "--file", "-"], env, JSON.stringify({ seatLimit: -1, colour: "red" }));
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include("/seatLimit");
+    expect(run.stderr).to.include("/colour");
+    const notJson = await roster(["policy", "set", tenant, "--file", "-"], env, "{nope");
+    expect(notJson.code).to.equal(2);
+    expect(JSON.parse((await roster(["policy", "get", tenant], env)).stdout).seatLimit).to.equal(null);
+  });
+
+  it("clears the owner with `owner clear` and lists a user's credentials", async () => {
+    const tenant = `cli-o-${Date.now().toString(36)}`;
+    await rosterInProcess(["tenants", "create", tenant], env);
+    const token = JSON.parse((await rosterInProcess(["tokens", "issue", tenant], env)).stdout).token;
+    const user = await request(`${server.url}/scim/v2/Users`, "POST", { token, body: userBody("cli.user") });
+    await rosterInProcess(["owner", "set", tenant, user.body.id], env);
+    const cleared = await rosterInProcess(["owner", "clear", tenant], env);
+    expect(JSON.parse(cleared.stdout)).to.deep.equal({ userId: null });
+    const session = await rosterInProcess(["users", "add-session", tenant, user.body.id, "--label", "web"], env);
+    expect(session.code, session.stderr).to.equal(0);
+    const credentials = JSON.parse((await rosterInProcess(["users", "credentials", tenant, user.body.id], env)).stdout);
+    expect(credentials.sessions).to.have.length(1);
+    expect(JSON.parse((await rosterInProcess(["users", "access", tenant, user.body.id], env)).stdout)).to.deep.equal({ allowed: true });
+    const erase = await rosterInProcess(["users", "erase", tenant, user.body.id], env);
+    expect(erase.code).to.equal(1);
+    expect(erase.stderr).to.match(/^roster: 409 /);
+  });
+});
