@@ -24,6 +24,8 @@ export interface Config {
   /** how long a process owns a job before another may take it over (SPEC §10) */
   leaseMs: number;
   mongomsSystemBinary?: string;
+  /** express `trust proxy` behind a TLS-terminating proxy: hop count, `loopback`, or addresses */
+  trustProxy?: string;
   embeddedDatabase: "auto" | "external" | "mongodb-memory-server" | "ferretdb" | "mongo-java-server";
   /** test-only fault injection (SPEC §4 Crash safety test): exit after this cascade step */
   crashAfterEffect?: number;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   set("jobIntervalMs", env.ROSTER_JOB_INTERVAL_MS);
   set("leaseMs", env.ROSTER_LEASE_MS);
   set("mongomsSystemBinary", env.MONGOMS_SYSTEM_BINARY);
+  set("trustProxy", env.ROSTER_TRUST_PROXY);
   set("embeddedDatabase", env.ROSTER_DB);
   set("crashAfterEffect", env.ROSTER_TEST_CRASH_AFTER_EFFECT);
   Object.assign(raw, overrides);

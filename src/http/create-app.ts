@@ -21,6 +21,8 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
   setUnexpectedErrorReporter((error) => logger.error({ err: error }, "unexpected error in a SCIM handler"));
   const app = express();
   app.disable("x-powered-by");
+  // behind a TLS proxy: https in meta.location, and the client's address for rate limits
+  if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(helmet());
   app.use(assignRequestId);
   app.use(logRequests(logger));

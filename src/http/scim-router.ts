@@ -132,13 +132,20 @@ function resourceRoutes(kind: ResourceKind): Router {
   return router;
 }
 
+/** The host clients used: X-Forwarded-Host when the proxy in front is trusted (ROSTER_TRUST_PROXY). */
+function publicHost(req: Request): string {
+  const trusted = req.app.get("trust proxy fn") as (address: string | undefined, hop: number) => boolean;
+  const forwarded = req.get("x-forwarded-host")?.split(",")[0].trim();
+  return forwarded && trusted(req.socket.remoteAddress, 0) ? forwarded : req.get("host") ?? "localhost";
+}
+
 function baseUrl(req: Request): string {
-  return `${req.protocol}://${req.get("host")}${req.baseUrl.replace(/\/(Users|Groups)$/, "")}`;
+  return `${req.protocol}://${publicHost(req)}${req.baseUrl.replace(/\/(Users|Groups)$/, "")}`;
 }
 
 /** Sets scimmy's global resource locations from the request, as scimmy-routers does. */
 function setBasepath(req: Request, _res: Response, next: NextFunction): void {
-  const base = `${req.protocol}://${req.get("host")}${req.baseUrl}`;
+  const base = `${req.protocol}://${publicHost(req)}${req.baseUrl}`;
   SCIMMY.Resources.Schema.basepath(base);
   SCIMMY.Resources.ResourceType.basepath(base);
   SCIMMY.Resources.ServiceProviderConfig.basepath(base);
@@ -175,7 +182,7 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   }));
   router.get("/ServiceProviderConfig", handleAsync(async function serviceProviderConfig(_req, res) {
     const config = (await new SCIMMY.Resources.ServiceProviderConfig().read()) as unknown as ScimJson;
-    res.json({ ...JSON.parse(JSON.stringify(config)), pagination: { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: 100, maxPageSize: MAX_RESULTS, cursorTimeout: 0 } });
+    res.json({ ...JSON.parse(JSON.stringify(config)), pagination: { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: 100, maxPageSize: MAX_RESULTS } });
   }));
 
   // scimmy-routers appends its scheme to the process-wide config: start from none so a second app does not advertise it twice

@@ -73,6 +73,7 @@ type Loose = any;
 /** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
 export function declareResources(): void {
   if (SCIMMY.Resources.declared(SCIMMY.Resources.User)) return;
+  relaxCanonicalValues();
   const User = SCIMMY.Resources.User as Loose;
   const Group = SCIMMY.Resources.Group as Loose;
   SCIMMY.Resources.declare(
@@ -117,6 +118,20 @@ export function declareResources(): void {
       )
       .degress((resource: Loose, ctx: ScimContext) => guarded(() => removeGroup(ctx.action, resource.id!))),
   );
+}
+
+/**
+ * RFC 7643 §2.3.1 canonical values are suggestions ("MAY be used"); scimmy enforces
+ * them, which refused every `roles.type` (its list is empty) and `"type":"Work"`.
+ * Roster accepts any type label, as identity providers send their own.
+ */
+function relaxCanonicalValues(): void {
+  const definition = (SCIMMY.Schemas.User as Loose).definition;
+  for (const attribute of definition.attributes as Loose[]) {
+    for (const sub of (attribute.subAttributes ?? []) as Loose[]) {
+      if (sub.name === "type" && Array.isArray(sub.config.canonicalValues)) sub.config.canonicalValues = false;
+    }
+  }
 }
 
 /** The SCIM User with its read-only `groups` (RFC 7643 §4.1.2). */

@@ -79,6 +79,8 @@ function normalizeOperation(operation: unknown, index: number, kind: ResourceKin
     return { op: "remove", path };
   }
   if (BOOLEAN_KEYS.has(leaf)) value = toBoolean(value);
+  // an extension object sent whole may repeat its `schemas`, which is not an attribute of it
+  if (path.startsWith("urn:") && isObject(value) && "schemas" in value) value = omit(value, "schemas");
   return { op, path, value: cleanValue(value, leaf) };
 }
 

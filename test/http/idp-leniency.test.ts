@@ -1,0 +1,48 @@
+import { expect } from "chai";
+import { newTenant, request, startTestServer, type TestServer } from "../support/test-server";
+import { ENTERPRISE, createUser, freshTenant, patchOp, sharedTestServer } from "./scim-fixtures";
+
+describe("attribute values identity providers send (RFC 7643 §2.3.1)", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  it("accepts a roles type label outside any canonical list [Entra app roles]", async () => {
+    const tenant = await freshTenant(server);
+    const created = await tenant.scim("POST", "/Users", {
+      userName: "roles.user",
+      roles: [{ primary: "True", type: "WindowsAzureActiveDirectoryRole", value: "Admin" }],
+      emails: [{ value: "roles.user@example.com", type: "Work" }],
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.roles[0]).to.include({ type: "WindowsAzureActiveDirectoryRole", value: "Admin", primary: true });
+  });
+
+  it("accepts an extension object PATCHed whole with its own schemas list", async () => {
+    const tenant = await freshTenant(server);
+    const user = await createUser(tenant, "ext.whole");
+    const patched = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "add", path: ENTERPRISE, value: { schemas: [ENTERPRISE], employeeNumber: "42" } }));
+    expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+    expect(patched.body[ENTERPRISE].employeeNumber).to.equal("42");
+  });
+});
+
+describe("behind a TLS-terminating proxy (ROSTER_TRUST_PROXY)", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ trustProxy: "loopback" });
+  });
+  after(async () => server.close());
+
+  it("builds meta.location from X-Forwarded-Proto and Host", async () => {
+    const tenant = await newTenant(server);
+    const created = await request(`${server.url}/scim/v2/Users`, "POST", {
+      token: tenant.token,
+      body: { userName: "proxied.user" },
+      headers: { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "roster.example.com" },
+    });
+    expect(created.status).to.equal(201);
+    expect(created.body.meta.location).to.match(/^https:\/\/roster\.example\.com\/scim\/v2\/Users\//);
+  });
+});
