@@ -205,6 +205,12 @@ export function createScimRouter(options: ScimRouterOptions): Router {
     changePassword: false,
     bulk: { supported: true, maxOperations: options.maxBulkOperations, maxPayloadSize: options.maxPayloadSize },
   });
+  // discovery endpoints are read-only (RFC 7644 §4): other methods are 405, not 404
+  router.all(["/ServiceProviderConfig", "/Schemas", "/Schemas/*", "/ResourceTypes", "/ResourceTypes/*"], function methodNotAllowed(req, res, next) {
+    if (req.method === "GET" || req.method === "HEAD") return next();
+    res.setHeader("Allow", "GET");
+    next(new RosterError(405, undefined, `${req.method} is not supported on ${req.path}; use GET`));
+  });
   router.use(discovery);
   return router;
 }

@@ -5,7 +5,7 @@ import type { GroupDoc } from "../store/documents";
 import { deleteGroup, findGroup, insertGroup, replaceGroupIfVersion, touchGroup } from "../store/group-store";
 import { addMembers, memberIdsOf, removeAllMembers, removeMembers } from "../store/membership-store";
 import { newId } from "../store/new-id";
-import { findLiveUser, findLiveUsers } from "../store/user-store";
+import { findLiveUsers } from "../store/user-store";
 import { getRuntime, type ActionContext } from "./context";
 import { ConcurrentWrite } from "./user-service";
 
@@ -22,7 +22,6 @@ export async function getGroup(tenant: string, id: string): Promise<GroupDoc> {
 export async function createGroup(ctx: ActionContext, instance: ScimJson): Promise<GroupDoc> {
   const now = getRuntime().now();
   const fields = scimToGroupFields(instance);
-  await checkLeader(ctx.tenant, fields.roster?.manager?.value);
   const members = memberIdsIn(instance);
   await requireUsers(ctx.tenant, members);
   const doc: GroupDoc = { ...fields, _id: newId(), tenant: ctx.tenant, version: 1, created: now, lastModified: now };
@@ -44,7 +43,6 @@ export async function replaceGroup(ctx: ActionContext, id: string, instance: Sci
   if (options.readVersion !== undefined && options.readVersion !== current.version) throw new ConcurrentWrite();
   const now = getRuntime().now();
   const fields = scimToGroupFields(instance);
-  await checkLeader(ctx.tenant, fields.roster?.manager?.value);
   const next: GroupDoc = { ...fields, _id: id, tenant: ctx.tenant, version: current.version + 1, created: current.created, lastModified: now };
   const change = diffForAudit(groupDocToScim(current), groupDocToScim(next));
   if (!(await replaceGroupIfVersion(next, current.version))) throw ctx.ifMatch !== undefined ? RosterError.preconditionFailed() : new ConcurrentWrite();
@@ -130,9 +128,6 @@ async function requireUsers(tenant: string, userIds: string[]): Promise<void> {
   }
 }
 
-async function checkLeader(tenant: string, leaderId: string | undefined): Promise<void> {
-  if (leaderId && !(await findLiveUser(tenant, leaderId))) throw RosterError.invalidValue(`manager ${leaderId} is not a user of this tenant`);
-}
 
 async function audit(ctx: ActionContext, action: string, target: string, change: { before: Record<string, unknown>; after: Record<string, unknown> }, now: Date): Promise<void> {
   await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action, target, before: change.before, after: change.after, requestId: ctx.requestId });

@@ -242,12 +242,14 @@ function requireCompleteProfile(next: UserDoc, settings: TenantSettings): void {
   if (refusal) throw RosterError.fromRefusal(refusal);
 }
 
-/** The enterprise manager must be another live user of the tenant. */
-async function checkManagerReference(tenant: string, selfId: string | null, fields: { enterprise?: { manager?: { value: string } } }): Promise<void> {
+/**
+ * A user cannot manage themselves. Other ids are kept as sent, even ones that are not (yet)
+ * Roster users: Okta often maps manager.value from an HR id, and refusing it would fail the
+ * whole user push. Such an id never matches a leaver, so it never receives reports.
+ */
+async function checkManagerReference(_tenant: string, selfId: string | null, fields: { enterprise?: { manager?: { value: string } } }): Promise<void> {
   const managerId = fields.enterprise?.manager?.value;
-  if (!managerId) return;
-  if (managerId === selfId) throw RosterError.invalidValue("A user cannot be their own manager");
-  if (!(await findLiveUser(tenant, managerId))) throw RosterError.invalidValue(`manager ${managerId} is not a user of this tenant`);
+  if (managerId && managerId === selfId) throw RosterError.invalidValue("A user cannot be their own manager");
 }
 
 /**

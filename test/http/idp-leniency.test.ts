@@ -46,3 +46,20 @@ describe("behind a TLS-terminating proxy (ROSTER_TRUST_PROXY)", () => {
     expect(created.body.meta.location).to.match(/^https:\/\/roster\.example\.com\/scim\/v2\/Users\//);
   });
 });
+
+describe("discovery endpoints (RFC 7644 §4)", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  for (const path of ["/ServiceProviderConfig", "/Schemas", "/ResourceTypes"]) {
+    it(`answers 405 with Allow: GET to a write [${path}]`, async () => {
+      const tenant = await freshTenant(server);
+      const result = await tenant.scim("POST", path, {});
+      expect(result.status).to.equal(405);
+      expect(result.headers.get("allow")).to.equal("GET");
+      expect(result.body.schemas).to.deep.equal(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+    });
+  }
+});

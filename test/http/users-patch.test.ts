@@ -113,10 +113,18 @@ describe("PATCH /Users/:id", () => {
     expect((await read(tenant, user.id))[ENTERPRISE]?.manager).to.equal(undefined);
   });
 
-  it("answers 400 invalidValue for a manager that is not a user of the tenant", async () => {
+  it("keeps a manager id that is not a Roster user, as Okta's HR-id mappings send", async () => {
     const tenant = await freshTenant(server);
     const user = await createUser(tenant, "report");
-    const result = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "add", path: MANAGER, value: "no-such-user" }));
+    const result = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "add", path: MANAGER, value: "hr-000123" }));
+    expect(result.status, JSON.stringify(result.body)).to.equal(200);
+    expect((await read(tenant, user.id))[ENTERPRISE].manager.value).to.equal("hr-000123");
+  });
+
+  it("answers 400 invalidValue for a user made their own manager and changes nothing", async () => {
+    const tenant = await freshTenant(server);
+    const user = await createUser(tenant, "self.managed");
+    const result = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "add", path: MANAGER, value: user.id }));
     expectScimError(result, 400, "invalidValue");
     expect((await read(tenant, user.id)).meta.version).to.equal(user.meta.version);
   });
