@@ -47,7 +47,7 @@ export function normalizePatch(body: unknown, kind: ResourceKind): ScimJson {
   if (!Array.isArray(operations) || operations.length === 0) throw RosterError.invalidSyntax("PatchOp request must contain a non-empty 'Operations' array");
   return {
     schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-    Operations: operations.map((operation, index) => normalizeOperation(operation, index, kind)),
+    Operations: operations.flatMap((operation, index) => expandExtensionRemoval(normalizeOperation(operation, index, kind))),
   };
 }
 
@@ -82,6 +82,23 @@ function normalizeOperation(operation: unknown, index: number, kind: ResourceKin
   // an extension object sent whole may repeat its `schemas`, which is not an attribute of it
   if (path.startsWith("urn:") && isObject(value) && "schemas" in value) value = omit(value, "schemas");
   return { op, path, value: cleanValue(value, leaf) };
+}
+
+/** Attributes of each extension, for removing an extension as a whole. */
+const EXTENSION_ATTRIBUTES: Record<string, string[]> = {
+  [ENTERPRISE_USER.toLowerCase()]: ["employeeNumber", "costCenter", "organization", "division", "department", "manager"],
+  [ROSTER_USER.toLowerCase()]: ["leaveDate"],
+  [ROSTER_GROUP.toLowerCase()]: ["manager"],
+};
+
+/**
+ * `{"op":"remove","path":"<extension URN>"}` removes the whole extension (RFC 7644 §3.5.2.2);
+ * scimmy fails on that path, so it becomes one remove per attribute of the extension.
+ */
+function expandExtensionRemoval(operation: ScimJson): ScimJson[] {
+  const attributes = operation.op === "remove" && typeof operation.path === "string" ? EXTENSION_ATTRIBUTES[operation.path.toLowerCase()] : undefined;
+  if (!attributes) return [operation];
+  return attributes.map((name) => ({ op: "remove", path: `${operation.path}:${name}` }));
 }
 
 function normalizePathlessValue(value: ScimJson, kind: ResourceKind): ScimJson {

@@ -63,3 +63,19 @@ describe("discovery endpoints (RFC 7644 §4)", () => {
     });
   }
 });
+
+describe("PATCH remove of a whole extension (RFC 7644 §3.5.2.2)", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  it("removes every attribute of the enterprise extension", async () => {
+    const tenant = await freshTenant(server);
+    const user = await createUser(tenant, "ext.removed", { [ENTERPRISE]: { department: "Sales", employeeNumber: "7" } });
+    const patched = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "remove", path: ENTERPRISE }));
+    expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+    expect(patched.body).not.to.have.property(ENTERPRISE);
+    expect((await tenant.scim("GET", `/Users/${user.id}`)).body).not.to.have.property(ENTERPRISE);
+  });
+});
