@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import mongoose from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "./config/load-config";
 import { createApp } from "./http/create-app";
@@ -11,6 +10,7 @@ import { setRuntime } from "./services/context";
 import { ensureBootstrap } from "./services/tenant-admin";
 import { startDatabase, type StartedDatabase } from "./store/database/start-database";
 import { probeCapabilities } from "./store/capabilities";
+import { connectDatabase, disconnectDatabase } from "./store/connection";
 import { ensureIndexes } from "./store/models";
 
 export interface RunningRoster {
@@ -37,7 +37,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
       env: { MONGODB_URI: config.mongodbUri, MONGOMS_SYSTEM_BINARY: config.mongomsSystemBinary, ROSTER_DB: config.embeddedDatabase === "auto" ? undefined : config.embeddedDatabase },
     });
     logger.info({ database: database.kind }, `using database: ${database.kind}`);
-    await mongoose.connect(database.uri, { dbName: config.databaseName, serverSelectionTimeoutMS: 15_000 });
+    await connectDatabase(database.uri, config.databaseName);
   }
   setRuntime({ now: () => new Date(), processId: `${process.pid}-${randomUUID()}`, leaseMs: config.leaseMs, crashAfterEffect: config.crashAfterEffect });
   await ensureIndexes();
@@ -60,7 +60,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       if (!options.connected) {
-        await mongoose.disconnect();
+        await disconnectDatabase();
         await database?.stop();
       }
     },

@@ -1,9 +1,9 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
-import mongoose from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config/load-config";
 import { RosterError } from "../domain/roster-error";
+import { pingDatabase } from "../store/connection";
 import { setUnexpectedErrorReporter } from "../scim/scim-error";
 import { createAdminRouter } from "./admin/admin-router";
 import { authenticateScim } from "./authenticate-scim";
@@ -32,15 +32,11 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
   app.get(
     "/healthz",
     handleAsync(async function health(_req, res) {
-      const db = mongoose.connection.db;
-      if (mongoose.connection.readyState !== 1 || !db) {
-        res.status(503).json({ status: "unavailable" });
-        return;
-      }
-      await db.admin().command({ ping: 1 });
-      res.json({ status: "ok" });
+      if (await pingDatabase()) res.json({ status: "ok" });
+      else res.status(503).json({ status: "unavailable" });
     }),
   );
+
 
   const scim = express.Router();
   scim.use(
