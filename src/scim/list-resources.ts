@@ -64,7 +64,9 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
 
   // one extra document tells whether a next cursor exists
   const fetch = useCursor ? count + 1 : count;
-  const page = kind === "User" ? await listUsers(pageQuery, sortSpec, skip, fetch, matching) : await listGroups(pageQuery, sortSpec, skip, fetch, matching);
+  // a cursor page narrows the query; totalResults still counts everything that matches
+  const countQuery = pageQuery === matching ? undefined : matching;
+  const page = kind === "User" ? await listUsers(pageQuery, sortSpec, skip, fetch, countQuery) : await listGroups(pageQuery, sortSpec, skip, fetch, countQuery);
   const docs = page.docs.slice(0, count) as Array<UserDoc | GroupDoc>;
   const hasMore = useCursor && page.docs.length > count;
 

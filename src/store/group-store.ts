@@ -74,9 +74,10 @@ export async function reassignGroupLeader(tenant: string, groupId: string, from:
 }
 
 export async function listGroups(query: FilterQuery<GroupDoc>, sort: Record<string, 1 | -1>, skip: number, limit: number, countQuery?: FilterQuery<GroupDoc>): Promise<{ docs: GroupDoc[]; total: number }> {
-  const [docs, total] = await Promise.all([
-    limit > 0 ? GroupModel.find(query).sort(sort).skip(skip).limit(limit).lean<GroupDoc[]>().exec() : Promise.resolve([] as GroupDoc[]),
-    GroupModel.countDocuments(countQuery ?? query).exec(),
-  ]);
+  const docs = limit > 0 ? await GroupModel.find(query).sort(sort).skip(skip).limit(limit).lean<GroupDoc[]>().exec() : [];
+  // a first page shorter than asked for is the whole result: no second pass over the collection
+  // for totalResults (the lookup Okta and Entra send before every create)
+  const complete = skip === 0 && docs.length < limit && countQuery === undefined;
+  const total = complete ? docs.length : await GroupModel.countDocuments(countQuery ?? query).exec();
   return { docs, total };
 }

@@ -78,10 +78,11 @@ export interface UserPage {
 
 /** One page of a filtered, sorted listing, evaluated by the database (SPEC §3). */
 export async function listUsers(query: FilterQuery<UserDoc>, sort: Record<string, 1 | -1>, skip: number, limit: number, countQuery?: FilterQuery<UserDoc>): Promise<UserPage> {
-  const [docs, total] = await Promise.all([
-    limit > 0 ? UserModel.find(query).sort(sort).skip(skip).limit(limit).lean<UserDoc[]>().exec() : Promise.resolve([] as UserDoc[]),
-    UserModel.countDocuments(countQuery ?? query).exec(),
-  ]);
+  const docs = limit > 0 ? await UserModel.find(query).sort(sort).skip(skip).limit(limit).lean<UserDoc[]>().exec() : [];
+  // a first page shorter than asked for is the whole result: no second pass over the collection
+  // for totalResults (the lookup Okta and Entra send before every create)
+  const complete = skip === 0 && docs.length < limit && countQuery === undefined;
+  const total = complete ? docs.length : await UserModel.countDocuments(countQuery ?? query).exec();
   return { docs, total };
 }
 
