@@ -1,0 +1,67 @@
+/** Command-line options of `npm run bench -- …`. */
+export interface BenchOptions {
+  /** users in the seeded tenant (the issue's figure is 100,000) */
+  users: number;
+  /** concurrent connections of the load generator, and concurrent operations of the floor */
+  connections: number;
+  /** seconds each duration-bound scenario runs */
+  durationSeconds: number;
+  /** seconds before the load generator gives up on one request */
+  timeoutSeconds: number;
+  /** where the report goes */
+  out: string;
+  /** forces one kind of the database chain (ROSTER_DB); default: the chain, MONGODB_URI first */
+  db?: string;
+  /** leaders with 20 reports each: one per leader-deactivate request */
+  leaders: number;
+  /** users deactivated one per request in the plain deactivate scenario */
+  plainDeactivations: number;
+  /** after the scenarios, grow the tenant to this many users and time the database alone again (0: off) */
+  scaleTo: number;
+  /** re-render the report from a saved run (bench/last-run.json) instead of running */
+  render?: string;
+}
+
+const USAGE = `usage: npm run bench -- [--users N] [--connections C] [--duration S] [--timeout S] [--leaders L] [--deactivations D] [--db KIND] [--scale-to N] [--out FILE] [--render RUN.json]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const values = new Map<string, string>();
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === "--help" || arg === "-h") {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
+    const value = match[2] ?? argv[++index];
+    if (value === undefined) throw new Error(`--${match[1]} needs a value\n${USAGE}`);
+    values.set(match[1], value);
+  }
+  const known = new Set(["users", "connections", "duration", "timeout", "out", "db", "leaders", "deactivations", "scale-to", "render"]);
+  for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n${USAGE}`);
+
+  const int = (key: string, fallback: number, min: number): number => {
+    const text = values.get(key);
+    if (text === undefined) return fallback;
+    const value = Number(text.replace(/[_,]/g, ""));
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${key} must be an integer ≥ ${min}, got "${text}"`);
+    return value;
+  };
+  const users = int("users", 100_000, 1000);
+  const connections = int("connections", 10, 1);
+  return {
+    users,
+    connections,
+    scaleTo: int("scale-to", users < 100_000 ? 100_000 : 0, 0),
+    durationSeconds: int("duration", users >= 50_000 ? 10 : 5, 1),
+    timeoutSeconds: int("timeout", 300, 1),
+    out: values.get("out") ?? "BENCHMARKS.md",
+    db: values.get("db"),
+    render: values.get("render"),
+    // enough for one fresh leader per request at the expected rate, capped so seeding stays small
+    // (leaders and their reports stay under half of the users)
+    leaders: Math.min(int("leaders", connections, 1), Math.floor(users / 42)),
+    plainDeactivations: Math.min(int("deactivations", connections * 2, 1), Math.floor(users / 10)),
+  };
+}
