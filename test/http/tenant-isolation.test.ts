@@ -68,9 +68,18 @@ describe("tenant isolation", () => {
     expect((await list(b, "/Groups")).totalResults).to.equal(1);
   });
 
-  it("does not let tenant B name tenant A's user as a manager", async () => {
-    const { b, userA } = await twoTenants(server);
-    const result = await b.scim("POST", "/Users", userBody("bob.b", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: userA.id } } }));
-    expectScimError(result, 400, "invalidValue");
+  it("keeps tenant A's offboarding out of tenant B when B names A's user as a manager", async () => {
+    const { a, b, userA } = await twoTenants(server);
+    const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    // manager ids are kept as sent (Okta HR ids): in B, A's id is only an opaque string
+    const created = await b.scim("POST", "/Users", userBody("bob.b", { [enterprise]: { manager: { value: userA.id } } }));
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body[enterprise].manager).to.deep.equal({ value: userA.id });
+    const deactivated = await a.scim("PATCH", `/Users/${userA.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: false }] });
+    expect(deactivated.status, JSON.stringify(deactivated.body)).to.equal(200);
+    // A's leaver has no reports in A, and B's user is never reassigned by A's cascade
+    const read = await b.scim("GET", `/Users/${created.body.id}`);
+    expect(read.body[enterprise].manager).to.deep.equal({ value: userA.id });
+    expect(read.body.meta.version).to.equal(created.body.meta.version);
   });
 });
