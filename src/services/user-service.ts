@@ -39,8 +39,11 @@ export async function getUser(tenant: string, id: string): Promise<UserDoc> {
 /** POST /Users: seats, uniqueness, and a leave date already past (SPEC §4 Seats, Leave date). */
 export async function createUser(ctx: ActionContext, instance: ScimJson): Promise<UserDoc> {
   const settings = await loadTenantSettings(ctx.tenant);
-  const seatRefusal = checkSeatAvailable(await countLiveUsers(ctx.tenant), settings.policy.seatLimit);
-  if (seatRefusal) throw RosterError.fromRefusal(seatRefusal);
+  // counting seats reads every live user of the tenant: only when there is a limit
+  if (settings.policy.seatLimit !== null) {
+    const seatRefusal = checkSeatAvailable(await countLiveUsers(ctx.tenant), settings.policy.seatLimit);
+    if (seatRefusal) throw RosterError.fromRefusal(seatRefusal);
+  }
 
   const now = getRuntime().now();
   const fields = scimToUserFields(instance);
