@@ -1,4 +1,5 @@
 import { withDocumentLock } from "./document-lock";
+import { claimOnce } from "./lease-store";
 import { decodeChange, encodeChange } from "./audit-store";
 import { TransitionModel, type TransitionDoc } from "./models";
 
@@ -49,8 +50,12 @@ export async function findAbandonedTransitions(now: Date, limit: number): Promis
 /** Takes over an abandoned transition; false when another process took it first. */
 export async function claimTransition(tenant: string, id: string, owner: string, now: Date, leaseMs: number): Promise<TransitionDoc | null> {
   return withDocumentLock(`transitions:${id}`, async () => {
+    const expired = await TransitionModel.findOne({ tenant, _id: id, status: "pending", leaseUntil: { $lt: now } }, { leaseUntil: 1 }).lean<{ leaseUntil: Date }>().exec();
+    if (!expired) return null;
+    // processes that saw the same expired lease race for one claim: only one resumes the cascade
+    if (!(await claimOnce(`transition:${id}:${new Date(expired.leaseUntil).getTime()}`, owner, now))) return null;
     const claimed = await TransitionModel.findOneAndUpdate(
-      { tenant, _id: id, status: "pending", leaseUntil: { $lt: now } },
+      { tenant, _id: id, status: "pending" },
       { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
       { new: true },
     )
