@@ -212,7 +212,7 @@ async function main(): Promise<void> {
       diagnostics,
     };
     // the raw figures, so the report can be re-rendered (--render) without running again
-    fs.writeFileSync(path.resolve(__dirname, "..", "..", "bench", "last-run.json"), `${JSON.stringify(run, null, 1)}\n`);
+    fs.writeFileSync(path.resolve(__dirname, "..", "..", "bench", "last-run.json"), `${JSON.stringify(run)}\n`);
     const report = renderReport(run);
     const out = path.resolve(options.out);
     fs.writeFileSync(out, report.markdown);
