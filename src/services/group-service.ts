@@ -1,11 +1,11 @@
 import { RosterError, diffForAudit, type ScimJson } from "../domain";
 import { groupDocToScim, scimToGroupFields } from "../scim/group-mapping";
-import { appendAudit } from "../store/audit-store";
 import type { GroupDoc } from "../store/documents";
 import { deleteGroup, findGroup, insertGroup, replaceGroupIfVersion, touchGroup } from "../store/group-store";
 import { addMembers, memberIdsOf, removeAllMembers, removeMembers } from "../store/membership-store";
 import { newId } from "../store/new-id";
 import { findLiveUsers } from "../store/user-store";
+import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext } from "./context";
 import { ConcurrentWrite } from "./user-service";
 
@@ -29,7 +29,7 @@ export async function createGroup(ctx: ActionContext, instance: ScimJson): Promi
   await addMembers(ctx.tenant, doc._id, members, now);
   const change = diffForAudit({}, groupDocToScim(doc));
   if (members.length) change.after.members = members.map((value) => ({ value }));
-  await audit(ctx, "group.create", doc._id, change, now);
+  await recordAudit(ctx, "group.create", doc._id, change, now);
   return doc;
 }
 
@@ -51,7 +51,7 @@ export async function replaceGroup(ctx: ActionContext, id: string, instance: Sci
     Object.assign(change.before, delta.before);
     Object.assign(change.after, delta.after);
   }
-  if (Object.keys(change.after).length || Object.keys(change.before).length) await audit(ctx, "group.update", id, change, now);
+  if (Object.keys(change.after).length || Object.keys(change.before).length) await recordAudit(ctx, "group.update", id, change, now);
   return next;
 }
 
@@ -64,7 +64,7 @@ export async function changeMembers(ctx: ActionContext, id: string, changes: Mem
   await requireUsers(ctx.tenant, added);
   const delta = await applyMemberChanges(ctx.tenant, id, changes, now);
   if (ctx.ifMatch === undefined) await touchGroup(ctx.tenant, id, now);
-  if (Object.keys(delta.after).length || Object.keys(delta.before).length) await audit(ctx, "group.update", id, delta, now);
+  if (Object.keys(delta.after).length || Object.keys(delta.before).length) await recordAudit(ctx, "group.update", id, delta, now);
   return { ...current, version: current.version + 1, lastModified: now };
 }
 
@@ -80,7 +80,7 @@ export async function removeGroup(ctx: ActionContext, id: string): Promise<void>
   const now = getRuntime().now();
   if (!(await deleteGroup(ctx.tenant, id))) throw RosterError.notFound(`Group ${id} not found`);
   await removeAllMembers(ctx.tenant, id);
-  await audit(ctx, "group.delete", id, { before: { displayName: current.displayName }, after: {} }, now);
+  await recordAudit(ctx, "group.delete", id, { before: { displayName: current.displayName }, after: {} }, now);
 }
 
 /** Members recorded in audit entries are only the ones that changed: a big group is never copied. */
@@ -126,9 +126,4 @@ async function requireUsers(tenant: string, userIds: string[]): Promise<void> {
     const missing = unique.filter((userId) => !known.has(userId));
     throw RosterError.invalidValue(`members are not users of this tenant: ${missing.join(", ")}`);
   }
-}
-
-
-async function audit(ctx: ActionContext, action: string, target: string, change: { before: Record<string, unknown>; after: Record<string, unknown> }, now: Date): Promise<void> {
-  await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action, target, before: change.before, after: change.after, requestId: ctx.requestId });
 }

@@ -1,10 +1,9 @@
 import SCIMMY from "scimmy";
 import { CORE_USER } from "../domain/scim-path";
 import { DEFAULT_POLICY, ENTERPRISE_USER, ROSTER_USER, type Policy } from "../domain/types";
-import { appendAudit } from "../store/audit-store";
-import { newId } from "../store/new-id";
 import { setPolicy } from "../store/tenant-store";
 import { RosterUserSchema } from "../scim/declare-resources";
+import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext } from "./context";
 import { loadTenantSettings } from "./tenant-policy";
 import { invalidPayload, validatePayload, type PayloadError } from "./validate-payload";
@@ -40,7 +39,7 @@ export async function replacePolicy(ctx: ActionContext, payload: unknown): Promi
     after[key] = policy[key];
   }
   if (Object.keys(after).length) {
-    await appendAudit({ _id: newId(), tenant: ctx.tenant, at: getRuntime().now(), actor: ctx.actor, action: "policy.update", target: ctx.tenant, before, after, requestId: ctx.requestId });
+    await recordAudit(ctx, "policy.update", ctx.tenant, { before, after }, getRuntime().now());
   }
   return policy;
 }

@@ -18,6 +18,7 @@ import type { UserDoc } from "../store/documents";
 import { newId } from "../store/new-id";
 import { finishTransition, insertTransition, type TransitionDoc } from "../store/transition-store";
 import { countLiveUsers, deleteUserHard, findLiveUser, insertUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
+import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext } from "./context";
 import { hashPassword } from "./hash-password";
 import { loadOffboardingInput } from "./offboarding-input";
@@ -70,9 +71,9 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
     throw RosterError.fromRefusal(checkSeatAvailable(settings.policy.seatLimit, settings.policy.seatLimit)!);
   }
   const created = diffForAudit({}, userDocToScim({ ...doc, active }));
-  await audit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
+  await recordAudit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
   if (leftAlready) {
-    await audit({ ...ctx, actor: LEAVE_DATE_ACTOR }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
+    await recordAudit({ ...ctx, actor: LEAVE_DATE_ACTOR }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
   }
   return doc;
 }
@@ -141,7 +142,7 @@ export async function replaceUser(ctx: ActionContext, id: string, instance: Scim
   if (!kind) {
     if (!Object.keys(change.after).length && !Object.keys(change.before).length && next.passwordHash === current.passwordHash) return current;
     if (!(await replaceUserIfVersion(next, current.version))) throw conflictFor(ctx);
-    await audit(ctx, "user.update", id, change, now);
+    await recordAudit(ctx, "user.update", id, change, now);
     return next;
   }
   const action = kind === "deactivate" ? "user.deactivate" : "user.reactivate";
@@ -280,8 +281,4 @@ async function auditLeaveDateRefusal(ctx: ActionContext, user: UserDoc, reason: 
 
 function conflictFor(ctx: ActionContext): Error {
   return ctx.ifMatch !== undefined ? RosterError.preconditionFailed() : new ConcurrentWrite();
-}
-
-async function audit(ctx: ActionContext, action: string, target: string, change: { before: Record<string, unknown>; after: Record<string, unknown> }, now: Date): Promise<void> {
-  await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action, target, before: change.before, after: change.after, requestId: ctx.requestId });
 }

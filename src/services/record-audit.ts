@@ -1,0 +1,9 @@
+import type { AuditChange } from "../domain/types";
+import { appendAudit } from "../store/audit-store";
+import { newId } from "../store/new-id";
+import type { ActionContext } from "./context";
+
+/** Appends one audit entry for an action taken in `ctx` (SPEC §5). */
+export async function recordAudit(ctx: ActionContext, action: string, target: string, change: AuditChange, at: Date): Promise<void> {
+  await appendAudit({ _id: newId(), tenant: ctx.tenant, at, actor: ctx.actor, action, target, before: change.before, after: change.after, requestId: ctx.requestId });
+}
