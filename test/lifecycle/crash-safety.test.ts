@@ -128,9 +128,6 @@ describe("Crash safety (Roster as child processes)", function () {
     });
     expect(created.status).to.equal(200);
     const reportIds: string[] = created.body.Operations.map((op: any) => String(op.location).split("/").pop());
-    const leaveAt = new Date(Date.now() + 5000).toISOString();
-    const leavers: any[] = [];
-    for (let i = 0; i < 5; i++) leavers.push(await createUser(tenant, `leaver${i}`, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ROSTER_USER], [ROSTER_USER]: { leaveDate: leaveAt } }));
 
     await crashDuringDeactivation(tenant, faulty, leader.id);
     const [abandoned] = await transitionsOf(tenant, leader.id);
@@ -138,6 +135,10 @@ describe("Crash safety (Roster as child processes)", function () {
 
     const twins = await Promise.all([start(childEnv(env)), start(childEnv(env))]);
     const live = viaServer(tenant, twins[0].url);
+    // the leave dates pass only once the crashing instance is gone, however slow the set-up was
+    const leaveAt = new Date(Date.now() + 6000).toISOString();
+    const leavers: any[] = [];
+    for (let i = 0; i < 5; i++) leavers.push(await createUser(live, `leaver${i}`, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ROSTER_USER], [ROSTER_USER]: { leaveDate: leaveAt } }));
     const done = await waitFor(async () => {
       const leaverStates = await Promise.all(leavers.map(async (u) => (await getUser(live, u.id)).body.active));
       const cascade = (await transitionsOf(tenant, leader.id))[0].status;
