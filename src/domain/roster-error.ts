@@ -61,7 +61,7 @@ export type ScimType = NonNullable<{ [K in ErrorKind]: (typeof ERROR_KINDS)[K] e
 export type BadRequestKind = { [K in ErrorKind]: (typeof ERROR_KINDS)[K] extends { status: 400 } ? K : never }[ErrorKind];
 
 /** Seconds a client is asked to wait (Retry-After) before retrying after a database outage. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one protocol error type (STYLE): every expected failure is a RosterError of a

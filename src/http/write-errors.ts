@@ -5,7 +5,7 @@ import { scimErrorBody, type DescribedError } from "../scim/scim-error";
 import { locals } from "./request-context";
 
 /** body-parser failures as protocol errors: malformed JSON and oversized bodies (SPEC §7). */
-export function bodyParserError(error: unknown, maxPayloadSize: number): RosterError | undefined {
+function bodyParserError(error: unknown, maxPayloadSize: number): RosterError | undefined {
   const type = (error as { type?: string })?.type;
   if (type === "entity.parse.failed") return RosterError.invalidSyntax("Request body is not valid JSON");
   if (type === "entity.too.large") return RosterError.payloadTooLarge(maxPayloadSize);

@@ -67,7 +67,6 @@ function plain(instance: unknown): ScimJson {
 }
 
 // scimmy's typings want handlers to return its schema classes; Roster returns plain SCIM JSON, which scimmy accepts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 /** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
