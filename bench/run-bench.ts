@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mongoose from "mongoose";
+import { loadConfig } from "../src/config/load-config";
 import { startDatabase } from "../src/store/database/start-database";
 import { ensureIndexes } from "../src/store/models";
 import { deleteTenantCascade } from "../src/store/tenant-store";
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
 
   const database = await startDatabase({
     log: (message) => log(message),
-    env: { MONGODB_URI: process.env.MONGODB_URI, MONGOMS_SYSTEM_BINARY: process.env.MONGOMS_SYSTEM_BINARY, ROSTER_DB: options.db },
+    config: loadConfig({ MONGODB_URI: process.env.MONGODB_URI, MONGOMS_SYSTEM_BINARY: process.env.MONGOMS_SYSTEM_BINARY, ROSTER_DB: options.db }),
   });
   let seededTenant: string | undefined;
   let stopServer: (() => Promise<void>) | undefined;

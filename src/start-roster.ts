@@ -34,7 +34,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
     database = await startDatabase({
       dataDir: config.dataDir,
       log: (message) => logger.info(message),
-      env: { MONGODB_URI: config.mongodbUri, MONGOMS_SYSTEM_BINARY: config.mongomsSystemBinary, ROSTER_DB: config.embeddedDatabase === "auto" ? undefined : config.embeddedDatabase },
+      config,
     });
     logger.info({ database: database.kind }, `using database: ${database.kind}`);
     await connectDatabase(database.uri, config.databaseName);

@@ -1,40 +1,45 @@
-import Ajv from "ajv";
-import configSchema from "../../schemas/config.schema.json";
+import Ajv, { type ErrorObject } from "ajv";
+import { CONFIG_SCHEMA, type Config, type RateLimitConfig } from "./config-schema";
 
-export interface RateLimitConfig {
-  perSecond: number;
-  burst: number;
+export { DATABASE_CHOICES, type Config, type DatabaseChoice, type RateLimitConfig } from "./config-schema";
+
+/** A configuration value is missing, malformed or out of range; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
 }
 
-/** Validated, frozen configuration. Only this module reads process.env (STYLE). */
-export interface Config {
-  port: number;
-  mongodbUri?: string;
-  /** database (namespace) Roster uses on the server, `ROSTER_DB_NAME`, default `roster` */
-  databaseName: string;
-  dataDir: string;
-  bootstrapToken?: string;
-  adminToken?: string;
-  logLevel: string;
-  /** perSecond 0 disables rate limiting (SPEC §7) */
-  rateLimit: RateLimitConfig;
-  maxPayloadSize: number;
-  /** how often background jobs (cascade resumption, leave dates) sweep */
-  jobIntervalMs: number;
-  /** how long a process owns a job before another may take it over (SPEC §10) */
-  leaseMs: number;
-  mongomsSystemBinary?: string;
-  /** express `trust proxy` behind a TLS-terminating proxy: hop count, `loopback`, or addresses */
-  trustProxy?: string;
-  embeddedDatabase: "auto" | "external" | "mongodb-memory-server" | "ferretdb" | "mongo-java-server";
-  /** test-only fault injection (SPEC §4 Crash safety test): exit after this cascade step */
-  crashAfterEffect?: number;
-}
+/**
+ * The environment variable behind each setting (the README's configuration table;
+ * a test checks both list the same variables). Only this module reads process.env (STYLE).
+ */
+export const ENV_VARIABLES: { readonly [K in keyof Config]-?: string } = {
+  port: "PORT",
+  mongodbUri: "MONGODB_URI",
+  databaseName: "ROSTER_DB_NAME",
+  dataDir: "ROSTER_DATA_DIR",
+  bootstrapToken: "ROSTER_BOOTSTRAP_TOKEN",
+  adminToken: "ROSTER_ADMIN_TOKEN",
+  logLevel: "LOG_LEVEL",
+  rateLimit: "ROSTER_RATE_LIMIT",
+  maxPayloadSize: "ROSTER_MAX_PAYLOAD_SIZE",
+  jobIntervalMs: "ROSTER_JOB_INTERVAL_MS",
+  leaseMs: "ROSTER_LEASE_MS",
+  mongomsSystemBinary: "MONGOMS_SYSTEM_BINARY",
+  trustProxy: "ROSTER_TRUST_PROXY",
+  embeddedDatabase: "ROSTER_DB",
+  crashAfterEffect: "ROSTER_TEST_CRASH_AFTER_EFFECT",
+};
 
-export class ConfigError extends Error {}
+/** Settings whose variable is not a plain value for the schema to coerce. */
+const PARSERS: { readonly [K in keyof Config]?: (text: string) => Config[K] } = {
+  rateLimit: parseRateLimit,
+};
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true });
-const validate = ajv.compile(configSchema);
+const validate = ajv.compile(CONFIG_SCHEMA);
 
 /** Parses `ROSTER_RATE_LIMIT` (`<requests per second>[:<burst>]`, `0` disables), SPEC §2. */
 export function parseRateLimit(text: string): RateLimitConfig {
@@ -45,33 +50,32 @@ export function parseRateLimit(text: string): RateLimitConfig {
   return { perSecond, burst };
 }
 
-/** Builds the configuration from environment variables (SPEC §2) plus explicit overrides. */
+/** Builds the configuration from environment variables (SPEC §2) plus explicit overrides; validated and deeply frozen. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
   const raw: Record<string, unknown> = {};
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined && value !== "") raw[key] = value;
-  };
-  set("port", env.PORT);
-  set("mongodbUri", env.MONGODB_URI);
-  set("databaseName", env.ROSTER_DB_NAME);
-  set("dataDir", env.ROSTER_DATA_DIR);
-  set("bootstrapToken", env.ROSTER_BOOTSTRAP_TOKEN);
-  set("adminToken", env.ROSTER_ADMIN_TOKEN);
-  set("logLevel", env.LOG_LEVEL);
-  if (env.ROSTER_RATE_LIMIT) raw.rateLimit = parseRateLimit(env.ROSTER_RATE_LIMIT);
-  set("maxPayloadSize", env.ROSTER_MAX_PAYLOAD_SIZE);
-  set("jobIntervalMs", env.ROSTER_JOB_INTERVAL_MS);
-  set("leaseMs", env.ROSTER_LEASE_MS);
-  set("mongomsSystemBinary", env.MONGOMS_SYSTEM_BINARY);
-  set("trustProxy", env.ROSTER_TRUST_PROXY);
-  set("embeddedDatabase", env.ROSTER_DB);
-  set("crashAfterEffect", env.ROSTER_TEST_CRASH_AFTER_EFFECT);
+  for (const [key, variable] of Object.entries(ENV_VARIABLES) as Array<[keyof Config, string]>) {
+    const text = env[variable];
+    if (text === undefined || text === "") continue;
+    const parse = PARSERS[key] as ((text: string) => unknown) | undefined;
+    raw[key] = parse ? parse(text) : text;
+  }
   Object.assign(raw, overrides);
   if (!validate(raw)) {
-    const details = (validate.errors ?? []).map((e) => `${e.instancePath || "config"} ${e.message}`).join("; ");
-    throw new ConfigError(`Invalid configuration: ${details}`);
+    const details = (validate.errors ?? []).map(describeError);
+    throw new ConfigError(`Invalid configuration: ${details.join("; ")}`);
   }
   return deepFreeze(raw as unknown as Config);
+}
+
+/** One ajv error in the words of the environment: `PORT must be <= 65535`, `ROSTER_RATE_LIMIT/burst …`. */
+function describeError(error: ErrorObject): string {
+  const [, key, ...rest] = error.instancePath.split("/");
+  const name = key && key in ENV_VARIABLES ? ENV_VARIABLES[key as keyof Config] : "configuration";
+  const where = rest.length ? `${name}/${rest.join("/")}` : name;
+  const params = error.params as { allowedValues?: unknown[]; additionalProperty?: string };
+  if (params.allowedValues) return `${where} must be one of ${params.allowedValues.join(", ")}`;
+  if (params.additionalProperty) return `${where} has an unknown setting "${params.additionalProperty}"`;
+  return `${where} ${error.message}`;
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -209,7 +209,7 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   router.all(["/ServiceProviderConfig", "/Schemas", "/Schemas/*", "/ResourceTypes", "/ResourceTypes/*"], function methodNotAllowed(req, res, next) {
     if (req.method === "GET" || req.method === "HEAD") return next();
     res.setHeader("Allow", "GET");
-    next(new RosterError(405, undefined, `${req.method} is not supported on ${req.path}; use GET`));
+    next(RosterError.methodNotAllowed(req.method, req.path));
   });
   router.use(discovery);
   return router;

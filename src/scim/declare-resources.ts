@@ -67,7 +67,6 @@ function plain(instance: unknown): ScimJson {
 }
 
 // scimmy's typings want handlers to return its schema classes; Roster returns plain SCIM JSON, which scimmy accepts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 /** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
@@ -88,7 +87,7 @@ export function declareResources(): void {
       )
       .egress((resource: Loose, ctx: ScimContext) =>
         guarded(async () => {
-          if (!resource.id) throw new RosterError(501, undefined, "Searching through this endpoint is not supported; use GET with filter");
+          if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
           const doc = await getUser(ctx.action.tenant, resource.id);
           ctx.readVersion = doc.version;
           return userJson(ctx.action.tenant, doc);
@@ -110,7 +109,7 @@ export function declareResources(): void {
       )
       .egress((resource: Loose, ctx: ScimContext) =>
         guarded(async () => {
-          if (!resource.id) throw new RosterError(501, undefined, "Searching through this endpoint is not supported; use GET with filter");
+          if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
           const doc = await getGroup(ctx.action.tenant, resource.id);
           ctx.readVersion = doc.version;
           return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));

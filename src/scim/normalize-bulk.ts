@@ -11,7 +11,7 @@ export function normalizeBulk(body: unknown, maxOperations: number): ScimJson {
   const request = body as ScimJson;
   const operations = request.Operations;
   if (!Array.isArray(operations) || !operations.length) throw RosterError.invalidSyntax("BulkRequest must contain a non-empty 'Operations' array");
-  if (operations.length > maxOperations) throw new RosterError(413, undefined, `BulkRequest exceeds maxOperations (${maxOperations})`);
+  if (operations.length > maxOperations) throw RosterError.tooManyOperations(maxOperations);
   return {
     ...request,
     Operations: orderByBulkIdReferences(

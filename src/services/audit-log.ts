@@ -77,5 +77,5 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   } catch {
     // fall through
   }
-  throw new RosterError(400, "invalidCursor", "cursor is not a nextCursor this endpoint returned", { errors: [{ path: "/cursor", message: "is not a nextCursor this endpoint returned" }] });
+  throw RosterError.invalidCursor("cursor is not a nextCursor this endpoint returned", { errors: [{ path: "/cursor", message: "is not a nextCursor this endpoint returned" }] });
 }

@@ -68,7 +68,7 @@ export function validatePayload<T>(name: PayloadName, payload: unknown): T {
 /** The 400 an admin client gets for schema errors, each one listed (SPEC §6). */
 export function invalidPayload(errors: PayloadError[]): RosterError {
   const detail = `Invalid request: ${errors.map((error) => `${error.path || "/"} ${error.message}`).join("; ")}`;
-  return new RosterError(400, "invalidValue", detail, { errors });
+  return RosterError.invalidValue(detail, { errors });
 }
 
 /** Ajv's errors as `{path, message}`, one per violation, in words an administrator can act on. */

@@ -146,31 +146,32 @@ describe("bad input and failures (RFC 7644 §3.12)", () => {
       }
     }
 
-    it("answers 500, not 404, when the database fails during a read [GET /Users/:id]", async () => {
+    it("answers 503 with Retry-After, not 404, when the database connection fails during a read [GET /Users/:id]", async () => {
       const tenant = await freshTenant(server);
       const user = await createUser(tenant, "db.user");
       await withBrokenQuery("findOne", async () => {
         const result = await tenant.scim("GET", `/Users/${user.id}`);
-        expectScimError(result, 500);
+        expectScimError(result, 503);
+        expect(result.headers.get("retry-after")).to.equal("5");
         expect(JSON.stringify(result.body)).not.to.match(/10\.0\.0\.9|connection 7|MongoNetworkError/);
       });
       expect((await tenant.scim("GET", `/Users/${user.id}`)).status).to.equal(200);
     });
 
-    it("answers 500, not 404, when the database fails during a PATCH", async () => {
+    it("answers 503, not 404, when the database connection fails during a PATCH", async () => {
       const tenant = await freshTenant(server);
       const user = await createUser(tenant, "db.user");
       await withBrokenQuery("findOne", async () => {
         const result = await tenant.scim("PATCH", `/Users/${user.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "displayName", value: "x" }] });
-        expectScimError(result, 500);
+        expectScimError(result, 503);
       });
     });
 
-    it("answers 500 when the database fails during a list", async () => {
+    it("answers 503 when the database connection fails during a list", async () => {
       const tenant = await freshTenant(server);
       await withBrokenQuery("find", async () => {
         const result = await tenant.scim("GET", "/Users");
-        expectScimError(result, 500);
+        expectScimError(result, 503);
         expectNoStackTrace(result);
       });
     });

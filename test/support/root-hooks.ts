@@ -6,6 +6,7 @@
  */
 import type { Context, RootHookObject } from "mocha";
 import mongoose from "mongoose";
+import { loadConfig } from "../../src/config/load-config";
 import { DatabaseKind, startDatabase, StartedDatabase } from "../../src/store/database/start-database";
 
 export const TEST_DB_NAME = "roster_test";
@@ -34,11 +35,7 @@ export const mochaHooks: RootHookObject = {
     this.timeout(300_000);
     database = await startDatabase({
       log: logToStderr,
-      env: {
-        MONGODB_URI: process.env.MONGODB_URI,
-        MONGOMS_SYSTEM_BINARY: process.env.MONGOMS_SYSTEM_BINARY,
-        ROSTER_DB: process.env.ROSTER_DB,
-      },
+      config: loadConfig({ MONGODB_URI: process.env.MONGODB_URI, MONGOMS_SYSTEM_BINARY: process.env.MONGOMS_SYSTEM_BINARY, ROSTER_DB: process.env.ROSTER_DB }),
     });
     await mongoose.connect(database.uri, { dbName: TEST_DB_NAME, serverSelectionTimeoutMS: 10_000 });
   },

@@ -13,7 +13,7 @@ const BUILD_TIMEOUT_MS = 10 * 60_000;
 const FALLBACK_GO = "/usr/local/go/bin/go";
 
 /** Path of the cached FerretDB launcher binary (tools/ferretdb-launcher). */
-export function ferretdbLauncherPath(): string {
+function ferretdbLauncherPath(): string {
   return path.join(rosterCacheDir(), `ferretdb-launcher-v${FERRETDB_VERSION}`, "ferretdb-launcher");
 }
 

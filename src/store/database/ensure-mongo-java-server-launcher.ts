@@ -13,7 +13,7 @@ const BUILD_TIMEOUT_MS = 10 * 60_000;
 const JAR_NAME = "mongo-java-server-launcher-all.jar";
 
 /** Path of the cached mongo-java-server launcher jar (tools/mongo-java-server-launcher). */
-export function mongoJavaServerLauncherPath(): string {
+function mongoJavaServerLauncherPath(): string {
   return path.join(rosterCacheDir(), `mongo-java-server-launcher-${MONGO_JAVA_SERVER_VERSION}`, JAR_NAME);
 }
 

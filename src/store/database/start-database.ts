@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Config } from "../../config/load-config";
 import { DatabaseUnavailable } from "./database-unavailable";
 import { startFerretdb } from "./start-ferretdb";
 import { startMemoryServer } from "./start-memory-server";
@@ -12,13 +13,11 @@ export interface StartDatabaseOptions {
   /** persistent data directory (e.g. `./.roster`); undefined = throwaway data */
   dataDir?: string;
   log: (msg: string) => void;
-  /** environment values, read by the caller (only src/config reads process.env) */
-  env: {
-    MONGODB_URI?: string;
-    MONGOMS_SYSTEM_BINARY?: string;
-    /** forces one kind of the chain (e.g. `mongo-java-server` to exercise the fallback) */
-    ROSTER_DB?: string;
-  };
+  /**
+   * The database settings, parsed once by `loadConfig` (`MONGODB_URI`, `MONGOMS_SYSTEM_BINARY`,
+   * and `ROSTER_DB`, which forces one kind of the chain, e.g. `mongo-java-server` to exercise the fallback).
+   */
+  config: Pick<Readonly<Config>, "mongodbUri" | "mongomsSystemBinary" | "embeddedDatabase">;
 }
 
 const MAX_REASON_LENGTH = 300;
@@ -29,15 +28,16 @@ const MAX_REASON_LENGTH = 300;
  * logging one line that says which was chosen and why the earlier ones were not.
  */
 export async function startDatabase(options: StartDatabaseOptions): Promise<StartedDatabase> {
-  const forced = parseForcedKind(options.env.ROSTER_DB);
+  const { mongodbUri, mongomsSystemBinary, embeddedDatabase } = options.config;
+  const forced = embeddedDatabase === "auto" ? undefined : embeddedDatabase;
   const backendOptions: BackendOptions = {
     dataDir: options.dataDir === undefined ? undefined : path.resolve(options.dataDir),
     log: options.log,
   };
   const starters: Record<DatabaseKind, () => Promise<StartedDatabase>> = {
-    external: () => useExternalDatabase(options.env.MONGODB_URI),
+    external: () => useExternalDatabase(mongodbUri),
     "mongodb-memory-server": () =>
-      startMemoryServer({ ...backendOptions, systemBinary: options.env.MONGOMS_SYSTEM_BINARY }),
+      startMemoryServer({ ...backendOptions, systemBinary: mongomsSystemBinary }),
     ferretdb: () => startFerretdb(backendOptions),
     "mongo-java-server": () => startMongoJavaServer(backendOptions),
   };
@@ -55,15 +55,6 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Star
   }
   const tried = forced === undefined ? "no database could be started" : `ROSTER_DB=${forced} could not be started`;
   throw new Error(`${tried}: ${skipped.join("; ")}`);
-}
-
-function parseForcedKind(value: string | undefined): DatabaseKind | undefined {
-  if (value === undefined || value === "") return undefined;
-  const kind = DATABASE_KINDS.find((candidate) => candidate === value);
-  if (kind === undefined) {
-    throw new TypeError(`ROSTER_DB must be one of ${DATABASE_KINDS.join(", ")}; got "${value}"`);
-  }
-  return kind;
 }
 
 function describeSkipped(skipped: string[]): string {

@@ -1,5 +1,7 @@
-/** Which kind of MongoDB-compatible server a {@link StartedDatabase} is (SPEC §8). */
-export type DatabaseKind = "external" | "mongodb-memory-server" | "ferretdb" | "mongo-java-server";
+import type { DatabaseChoice } from "../../config/load-config";
+
+/** Which kind of MongoDB-compatible server a {@link StartedDatabase} is (SPEC §8): a `ROSTER_DB` choice other than `auto`. */
+export type DatabaseKind = Exclude<DatabaseChoice, "auto">;
 
 /** Every kind, in the order the chain tries them (SPEC §8). */
 export const DATABASE_KINDS: readonly DatabaseKind[] = [
