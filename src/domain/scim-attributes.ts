@@ -39,6 +39,8 @@ export interface ScimAttribute {
   readonly holdsId?: boolean;
   /** kept in another collection, one document per value (group members) */
   readonly storedApart?: boolean;
+  /** other names clients send for this sub-attribute, read as this one (IDP-TRAFFIC.md) */
+  readonly aliases?: readonly string[];
 }
 
 /** One schema (core or extension) of a resource type. */
@@ -206,7 +208,8 @@ const CORE_GROUP: ScimSchema = {
       field: "members",
       subAttributes: [
         element("string", "value", "Identifier of the member", { mutability: "immutable", holdsId: true }),
-        element("string", "display", "A human-readable name of the member", { mutability: "immutable" }),
+        // Entra's reference collection sends members' display as displayName
+        element("string", "display", "A human-readable name of the member", { mutability: "immutable", aliases: ["displayName"] }),
         element("reference", "$ref", "The URI of the member", { mutability: "immutable", referenceTypes: ["User", "Group"], holdsId: true }),
         element("string", "type", "The type of the member", { mutability: "immutable" }),
       ],
