@@ -2,6 +2,7 @@
 export * from "./types";
 export * from "./roster-error";
 export * from "./scim-path";
+export * from "./scim-attributes";
 export * from "./find-profile-gaps";
 export * from "./classify-transition";
 export * from "./pick-successor";

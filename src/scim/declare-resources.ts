@@ -1,16 +1,21 @@
 import SCIMMY from "scimmy";
 import { RosterError } from "../domain/roster-error";
+import { GROUP_SCHEMAS, USER_SCHEMAS, findScimSchema, type ResourceSchemas, type ScimAttribute } from "../domain/scim-attributes";
 import { ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
 import type { ActionContext } from "../services/context";
 import { createGroup, getGroup, removeGroup, replaceGroup } from "../services/group-service";
 import { ConcurrentWrite, createUser, getUser, removeUser, replaceUser } from "../services/user-service";
 import { findGroups } from "../store/group-store";
 import { groupIdsOf, memberIdsOf } from "../store/membership-store";
-import { groupDocToScim } from "./group-mapping";
+import { groupDocToScim } from "../services/group-resource";
 import { toScimmyError } from "./scim-error";
-import { userDocToScim } from "./user-mapping";
+import { userDocToScim } from "../services/user-resource";
 
 const { Attribute, SchemaDefinition } = SCIMMY.Types;
+
+// scimmy's typings want handlers to return its schema classes; Roster returns plain SCIM JSON, which scimmy accepts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
 
 /** What Roster's scimmy handlers receive as their context argument. */
 export interface ScimContext {
@@ -21,18 +26,31 @@ export interface ScimContext {
   skipMembers?: boolean;
 }
 
+/** scimmy's spelling of one attribute of the table (RFC 7643 §7). */
+function scimmyAttribute(attribute: ScimAttribute): InstanceType<typeof Attribute> {
+  const { mutability, returned } = attribute;
+  const config = {
+    multiValued: attribute.multiValued,
+    caseExact: attribute.caseExact,
+    mutable: mutability === "readWrite" ? true : mutability === "readOnly" ? false : mutability,
+    returned: returned === "default" ? true : returned === "never" ? false : returned,
+    description: attribute.description,
+    ...(attribute.referenceTypes ? { referenceTypes: [...attribute.referenceTypes] } : {}),
+  };
+  return new Attribute(attribute.type, attribute.name, config as Loose, attribute.subAttributes?.map(scimmyAttribute));
+}
+
+/** A Roster extension schema declared from the attribute table. */
+function extensionDefinition(schemas: ResourceSchemas, urn: string): InstanceType<typeof SchemaDefinition> {
+  const schema = findScimSchema(schemas, urn)!;
+  return new SchemaDefinition(schema.name, schema.id, schema.description, schema.attributes.map(scimmyAttribute));
+}
+
 /** `urn:ietf:params:scim:schemas:extension:roster:2.0:User` (SPEC §3). */
-export const RosterUserSchema = new SchemaDefinition("RosterUser", ROSTER_USER, "Roster lifecycle attributes of a user", [
-  new Attribute("dateTime", "leaveDate", { description: "When the user leaves; Roster deactivates them then" }),
-]);
+export const RosterUserSchema = extensionDefinition(USER_SCHEMAS, ROSTER_USER);
 
 /** `urn:ietf:params:scim:schemas:extension:roster:2.0:Group` (SPEC §3). */
-export const RosterGroupSchema = new SchemaDefinition("RosterGroup", ROSTER_GROUP, "Roster attributes of a group", [
-  new Attribute("complex", "manager", { description: "The team leader of this group" }, [
-    new Attribute("string", "value", { description: "id of the leading user" }),
-    new Attribute("string", "display", { mutable: false, description: "display name of the leading user" }),
-  ]),
-]);
+export const RosterGroupSchema = extensionDefinition(GROUP_SCHEMAS, ROSTER_GROUP);
 
 /** scimmy converts unknown exceptions to 404; every handler error goes through here first. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -65,9 +83,6 @@ function plain(instance: unknown): ScimJson {
   if (typeof password === "string") json.password = password;
   return json;
 }
-
-// scimmy's typings want handlers to return its schema classes; Roster returns plain SCIM JSON, which scimmy accepts.
-type Loose = any;
 
 /** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
 export function declareResources(): void {

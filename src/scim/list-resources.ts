@@ -8,8 +8,8 @@ import { supportsElemMatchDocuments } from "../store/capabilities";
 import { listUsers } from "../store/user-store";
 import { afterPosition, decodeCursor, encodeCursor } from "./cursor";
 import { FilterError, GROUP_ATTRIBUTES, USER_ATTRIBUTES, filterToMongo, parseFilter, sortField } from "./filter";
-import { groupDocToScim } from "./group-mapping";
-import { userDocToScim } from "./user-mapping";
+import { groupDocToScim } from "../services/group-resource";
+import { userDocToScim } from "../services/user-resource";
 import { membershipResolvers } from "./membership-resolvers";
 import { projectAttributes, selectsAttribute } from "./project-attributes";
 

@@ -1,165 +1,385 @@
 import { RosterError } from "../domain/roster-error";
-import { ENTERPRISE_USER, ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
+import {
+  findScimAttribute,
+  findScimSchema,
+  resourceSchemas,
+  splitSchemaPath,
+  type ResourceSchemas,
+  type ScimAttribute,
+  type ScimSchema,
+} from "../domain/scim-attributes";
+import type { ScimJson } from "../domain/types";
+import { FilterError, parseFilter, type FilterNode } from "./filter";
 
 /**
  * One small normalizer in front of scimmy for what Okta and Entra really send
- * (IDP-TRAFFIC.md): nulls dropped, "True"/"False" as booleans, Entra's bare
- * manager id, op names in any case. It also refuses what scimmy would silently
- * drop (unknown attributes, `$`-keys), so bad input is an error, not data loss.
+ * (IDP-TRAFFIC.md), derived from the attribute table (domain/scim-attributes.ts):
+ * names matched in any case and rewritten as the table spells them, nulls and
+ * read-only attributes dropped, "True"/"False" as booleans, Entra's bare manager
+ * id, op names in any case. Unknown names at any depth are collected as paths and
+ * settled by one rule (`settleUnknownAttributes`), so nothing is dropped silently.
+ * Every object it returns is built from the table's names, never from a client's
+ * keys, so `__proto__`, `constructor` or `prototype` can never reach an object.
  */
 
 export type ResourceKind = "User" | "Group";
 
-const USER_ATTRIBUTES = [
-  "schemas", "id", "externalId", "meta", "userName", "name", "displayName", "nickName", "profileUrl", "title", "userType",
-  "preferredLanguage", "locale", "timezone", "active", "password", "emails", "phoneNumbers", "ims", "photos", "addresses",
-  "groups", "entitlements", "roles", "x509Certificates", ENTERPRISE_USER, ROSTER_USER,
-];
-const GROUP_ATTRIBUTES = ["schemas", "id", "externalId", "meta", "displayName", "members", ROSTER_GROUP];
-const BOOLEAN_KEYS = new Set(["active", "primary"]);
-const MANAGER_PATH = `${ENTERPRISE_USER}:manager`.toLowerCase();
+/** What to do with attribute names the table does not know: today always refuse (README decisions). */
+export type UnknownAttributes = "refuse";
 
-function knownAttributes(kind: ResourceKind): Map<string, string> {
-  return new Map((kind === "User" ? USER_ATTRIBUTES : GROUP_ATTRIBUTES).map((name) => [name.toLowerCase(), name]));
+/** A normalized request and the paths of the names it did not know (left out of `value`). */
+export interface Inspected {
+  value: ScimJson;
+  unknownPaths: string[];
 }
 
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
 /** Normalizes a POST/PUT body (RFC 7644 §3.3, §3.5.1) before scimmy parses it. */
-export function normalizeResourceBody(body: unknown, kind: ResourceKind): ScimJson {
-  if (!isObject(body)) throw RosterError.invalidSyntax(`Request body must be a single ${kind} object`);
-  const known = knownAttributes(kind);
-  const out: ScimJson = {};
-  for (const [key, value] of Object.entries(body)) {
-    const canonical = known.get(key.toLowerCase());
-    if (!canonical) throw RosterError.invalidSyntax(`Unknown attribute '${key}' for resource type ${kind}`);
-    const cleaned = cleanValue(value, key);
-    if (cleaned === undefined) continue;
-    out[canonical] = cleaned;
-  }
-  const enterprise = out[ENTERPRISE_USER];
-  if (isObject(enterprise)) out[ENTERPRISE_USER] = normalizeEnterprise(enterprise);
-  return out;
+export function normalizeResourceBody(body: unknown, kind: ResourceKind, unknownAttributes: UnknownAttributes = "refuse"): ScimJson {
+  const inspected = inspectResourceBody(body, kind);
+  settleUnknownAttributes(inspected.unknownPaths, kind, unknownAttributes);
+  return inspected.value;
 }
 
 /** Normalizes a PatchOp body (RFC 7644 §3.5.2) before scimmy applies it. */
-export function normalizePatch(body: unknown, kind: ResourceKind): ScimJson {
+export function normalizePatch(body: unknown, kind: ResourceKind, unknownAttributes: UnknownAttributes = "refuse"): ScimJson {
+  const inspected = inspectPatch(body, kind);
+  settleUnknownAttributes(inspected.unknownPaths, kind, unknownAttributes);
+  return inspected.value;
+}
+
+/** The one rule for unknown attribute names (README: refused, `400 invalidSyntax`, naming every path). */
+export function settleUnknownAttributes(unknownPaths: string[], kind: ResourceKind, unknownAttributes: UnknownAttributes): void {
+  if (!unknownPaths.length) return;
+  switch (unknownAttributes) {
+    case "refuse": {
+      const names = [...new Set(unknownPaths)].map((path) => `'${path}'`).join(", ");
+      throw RosterError.invalidSyntax(`Unknown attribute${unknownPaths.length > 1 ? "s" : ""} ${names} for resource type ${kind}`);
+    }
+    default: {
+      const never: never = unknownAttributes;
+      throw new TypeError(`Unknown policy ${String(never)}`);
+    }
+  }
+}
+
+/** A POST/PUT body as the table spells it, with the paths of the names it does not know. */
+export function inspectResourceBody(body: unknown, kind: ResourceKind): Inspected {
+  if (!isObject(body)) throw RosterError.invalidSyntax(`Request body must be a single ${kind} object`);
+  const schemas = resourceSchemas(kind);
+  const unknownPaths: string[] = [];
+  const out: ScimJson = {};
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (value === null || value === undefined) continue;
+    if (key.toLowerCase() === "schemas") {
+      out.schemas = plainValue(value, "schemas", unknownPaths);
+      continue;
+    }
+    const extension = extensionNamed(schemas, key);
+    if (extension) {
+      if (!isObject(value)) throw RosterError.invalidValue(`'${key}' must be an object of ${extension.id} attributes`);
+      for (const innerKey of Object.keys(value)) {
+        if (innerKey.toLowerCase() === "schemas" || value[innerKey] === null) continue;
+        const target = resolvePath(schemas, `${extension.id}:${innerKey}`, unknownPaths);
+        if (target) assignBodyValue(out, schemas, target, value[innerKey], unknownPaths);
+      }
+      continue;
+    }
+    const target = resolvePath(schemas, key, unknownPaths);
+    if (target) assignBodyValue(out, schemas, target, value, unknownPaths);
+  }
+  return { value: out, unknownPaths };
+}
+
+/** A PatchOp as the table spells it: one operation per attribute, with the paths of the names it does not know. */
+export function inspectPatch(body: unknown, kind: ResourceKind): Inspected {
   if (!isObject(body)) throw RosterError.invalidSyntax("PatchOp request body must be an object");
   const operations = body.Operations ?? body.operations;
   if (!Array.isArray(operations) || operations.length === 0) throw RosterError.invalidSyntax("PatchOp request must contain a non-empty 'Operations' array");
-  return {
-    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-    Operations: operations.flatMap((operation, index) => expandExtensionRemoval(normalizeOperation(operation, index, kind))),
-  };
+  const schemas = resourceSchemas(kind);
+  const unknownPaths: string[] = [];
+  const normalized = operations.flatMap((operation, index) => normalizeOperation(operation, index, schemas, unknownPaths));
+  // every value was null, read-only or empty: a no-op, which scimmy needs as one operation
+  if (!normalized.length) normalized.push({ op: "replace", value: {} });
+  return { value: { schemas: [PATCH_OP], Operations: normalized }, unknownPaths };
 }
 
-function normalizeOperation(operation: unknown, index: number, kind: ResourceKind): ScimJson {
+type Op = "add" | "remove" | "replace";
+
+/** Where a path points: an attribute of one schema, maybe a value filter, maybe a sub-attribute (RFC 7644 §3.5.2). */
+interface Target {
+  schema: ScimSchema;
+  attribute: ScimAttribute;
+  filter?: string;
+  sub?: ScimAttribute;
+}
+
+function normalizeOperation(operation: unknown, index: number, schemas: ResourceSchemas, unknownPaths: string[]): ScimJson[] {
   if (!isObject(operation)) throw RosterError.invalidSyntax(`Operation ${index + 1} must be an object`);
   const op = String(operation.op ?? "").toLowerCase();
-  if (!["add", "remove", "replace"].includes(op)) {
+  if (op !== "add" && op !== "remove" && op !== "replace") {
     throw RosterError.invalidSyntax(`Operation ${index + 1} has unknown op '${String(operation.op)}'; expected add, remove or replace`);
   }
   const path = typeof operation.path === "string" && operation.path.trim() ? operation.path.trim() : undefined;
-  let value = operation.value;
+  const value = operation.value;
 
   if (path === undefined) {
     if (op === "remove") throw RosterError.badRequest("noTarget", `Operation ${index + 1}: remove requires a path`);
     if (!isObject(value)) throw RosterError.invalidSyntax(`Operation ${index + 1}: an operation without path needs an object value`);
-    value = normalizePathlessValue(value, kind);
-    return { op, value };
+    return pathlessOperations(op, value, schemas, unknownPaths);
   }
 
-  const leaf = path.split(/[.:]/).pop()!.toLowerCase();
-  // Entra's manager: a bare id, and "" (or null) to remove it
-  if (path.toLowerCase() === MANAGER_PATH) {
-    if (value === null || value === "" || (isObject(value) && !value.value)) return { op: "remove", path };
-    if (typeof value === "string") value = { value };
+  const extension = extensionNamed(schemas, path);
+  if (extension) return extensionOperations(op, extension, value, schemas, unknownPaths, index);
+  const target = resolvePath(schemas, path, unknownPaths);
+  if (!target) return [];
+  const readOnly = target.attribute.mutability === "readOnly" || target.sub?.mutability === "readOnly";
+  if (readOnly) throw RosterError.badRequest("mutability", `Operation ${index + 1}: attribute '${path}' is read-only`);
+  if (op === "remove") {
+    return [value === undefined || value === null ? { op, path: pathOf(target) } : { op, path: pathOf(target), value: targetValue(target, value, unknownPaths) }];
   }
-  if (value === null || value === undefined) {
-    if (op === "remove") return { op, path };
-    // replacing with null means "no value" (RFC 7644 §3.5.2.3 treats unassigned as removal)
-    return { op: "remove", path };
-  }
-  if (BOOLEAN_KEYS.has(leaf)) value = toBoolean(value);
-  // an extension object sent whole may repeat its `schemas`, which is not an attribute of it
-  if (path.startsWith("urn:") && isObject(value) && "schemas" in value) value = omit(value, "schemas");
-  return { op, path, value: cleanValue(value, leaf) };
+  return targetOperations(op, target, value, unknownPaths);
 }
 
-/** Attributes of each extension, for removing an extension as a whole. */
-const EXTENSION_ATTRIBUTES: Record<string, string[]> = {
-  [ENTERPRISE_USER.toLowerCase()]: ["employeeNumber", "costCenter", "organization", "division", "department", "manager"],
-  [ROSTER_USER.toLowerCase()]: ["leaveDate"],
-  [ROSTER_GROUP.toLowerCase()]: ["manager"],
-};
-
-/**
- * `{"op":"remove","path":"<extension URN>"}` removes the whole extension (RFC 7644 §3.5.2.2);
- * scimmy fails on that path, so it becomes one remove per attribute of the extension.
- */
-function expandExtensionRemoval(operation: ScimJson): ScimJson[] {
-  const attributes = operation.op === "remove" && typeof operation.path === "string" ? EXTENSION_ATTRIBUTES[operation.path.toLowerCase()] : undefined;
-  if (!attributes) return [operation];
-  return attributes.map((name) => ({ op: "remove", path: `${operation.path}:${name}` }));
-}
-
-function normalizePathlessValue(value: ScimJson, kind: ResourceKind): ScimJson {
-  const known = knownAttributes(kind);
-  const out: ScimJson = {};
-  for (const [key, inner] of Object.entries(value)) {
-    // dotted and URN-qualified keys ("name.givenName", "urn:…:User:employeeNumber") are paths scimmy resolves
-    const head = key.startsWith("urn:") ? extensionOf(key, known) : key.split(".")[0];
-    if (!head || !known.has(head.toLowerCase())) throw RosterError.invalidSyntax(`Unknown attribute '${key}' for resource type ${kind}`);
-    if (key.toLowerCase() === MANAGER_PATH && typeof inner === "string") {
-      out[key] = inner ? { value: inner } : undefined;
+/** Okta's `{"active":false}`, Entra's dotted and URN keys: each key becomes an operation on its path. */
+function pathlessOperations(op: "add" | "replace", value: ScimJson, schemas: ResourceSchemas, unknownPaths: string[]): ScimJson[] {
+  const operations: ScimJson[] = [];
+  for (const key of Object.keys(value)) {
+    const inner = value[key];
+    if (inner === null || inner === undefined || key.toLowerCase() === "schemas") continue;
+    const extension = extensionNamed(schemas, key);
+    if (extension) {
+      if (!isObject(inner)) throw RosterError.invalidValue(`'${key}' must be an object of ${extension.id} attributes`);
+      operations.push(...pathlessOperations(op, qualify(extension, inner), schemas, unknownPaths));
       continue;
     }
-    const cleaned = cleanValue(BOOLEAN_KEYS.has(key.split(/[.:]/).pop()!.toLowerCase()) ? toBoolean(inner) : inner, key);
-    if (cleaned !== undefined) out[key] = cleaned;
+    const target = resolvePath(schemas, key, unknownPaths);
+    // read-only attributes (Okta's `id` in a group rename, `meta`) are ignored in a value
+    if (!target || target.attribute.mutability === "readOnly" || target.sub?.mutability === "readOnly") continue;
+    operations.push(...targetOperations(op, target, inner, unknownPaths));
   }
-  const enterprise = out[ENTERPRISE_USER];
-  if (isObject(enterprise)) out[ENTERPRISE_USER] = normalizeEnterprise(enterprise);
+  return operations;
+}
+
+/** `add`/`replace` on an extension URN with an object of its attributes; `remove` of the URN removes each (RFC 7644 §3.5.2.2). */
+function extensionOperations(op: Op, extension: ScimSchema, value: unknown, schemas: ResourceSchemas, unknownPaths: string[], index: number): ScimJson[] {
+  if (op === "remove") {
+    return extension.attributes.filter((attribute) => attribute.mutability !== "readOnly").map((attribute) => ({ op, path: `${extension.id}:${attribute.name}` }));
+  }
+  if (value === null || value === undefined) return extensionOperations("remove", extension, value, schemas, unknownPaths, index);
+  if (!isObject(value)) throw RosterError.invalidValue(`Operation ${index + 1}: the value for '${extension.id}' must be an object of its attributes`);
+  return pathlessOperations(op, qualify(extension, value), schemas, unknownPaths);
+}
+
+/** `{"manager": …}` inside an extension object as `{"<urn>:manager": …}`. */
+function qualify(extension: ScimSchema, value: ScimJson): ScimJson {
+  const out: ScimJson = {};
+  for (const key of Object.keys(value)) {
+    if (key.toLowerCase() === "schemas") continue;
+    // prefixed by the URN, so never a special key; looked up in the table next
+    out[`${extension.id}:${key}`] = value[key];
+  }
   return out;
 }
 
-function extensionOf(key: string, known: Map<string, string>): string | undefined {
-  const lower = key.toLowerCase();
-  for (const name of known.keys()) if (name.startsWith("urn:") && (lower === name || lower.startsWith(`${name}:`))) return name;
-  if (lower.startsWith("urn:ietf:params:scim:schemas:core:2.0:")) return lower.split(":").pop()!.split(".")[0];
+/**
+ * The operations for one target. `add` and `replace` of a singular complex attribute
+ * (or of one of its sub-attributes) become an `add` of the given sub-attributes on the
+ * attribute: RFC 7644 §3.5.2.3 leaves unspecified sub-attributes unchanged, which scimmy's
+ * replace does not, and its add also works when the attribute (or extension) is absent.
+ */
+function targetOperations(op: "add" | "replace", target: Target, value: unknown, unknownPaths: string[]): ScimJson[] {
+  const { attribute, sub } = target;
+  if (value === null || value === undefined) return [{ op: "remove", path: pathOf(target) }];
+  if (attribute.type === "complex" && !attribute.multiValued) {
+    if (sub) {
+      const cleaned = scalarValue(sub, value, `${pathOf({ ...target, sub: undefined })}.${sub.name}`, unknownPaths);
+      return [{ op: "add", path: pathOf({ ...target, sub: undefined }), value: { [sub.name]: cleaned } }];
+    }
+    // Entra's manager: a bare id, and "" to remove it
+    if (typeof value === "string" && findScimAttribute(attribute.subAttributes, "value")) {
+      return value ? [{ op: "add", path: pathOf(target), value: { value } }] : [{ op: "remove", path: pathOf(target) }];
+    }
+    const cleaned = targetValue(target, value, unknownPaths);
+    if (isObject(cleaned) && !Object.keys(cleaned).length) return [];
+    return [{ op: "add", path: pathOf(target), value: cleaned }];
+  }
+  return [{ op, path: pathOf(target), value: targetValue(target, value, unknownPaths) }];
+}
+
+/** The value for a target, cleaned as the table says. */
+function targetValue(target: Target, value: unknown, unknownPaths: string[]): unknown {
+  const path = pathOf({ ...target, filter: undefined, sub: undefined });
+  if (target.sub) return scalarValue(target.sub, value, `${path}.${target.sub.name}`, unknownPaths);
+  if (target.filter !== undefined) {
+    // one element of a multi-valued attribute, or an error scimmy reports
+    return isObject(value) ? complexValue(target.attribute, value, path, unknownPaths) : plainValue(value, path, unknownPaths);
+  }
+  return attributeValue(target.attribute, value, path, unknownPaths);
+}
+
+/** Puts one body value where the table says, merging a sub-attribute into its parent. */
+function assignBodyValue(out: ScimJson, schemas: ResourceSchemas, target: Target, value: unknown, unknownPaths: string[]): void {
+  const { schema, attribute, sub } = target;
+  if (target.filter !== undefined) throw RosterError.invalidSyntax(`A request body may not name a value filter: '${pathOf(target)}'`);
+  // read-only attributes in bodies (Okta's `id`, `groups`, Entra's `meta`) are ignored (IDP-TRAFFIC.md)
+  if (attribute.mutability === "readOnly" || sub?.mutability === "readOnly") return;
+  const holder = schema === schemas.core ? out : ensureObject(out, schema.id);
+  const path = pathOf({ ...target, sub: undefined });
+  if (sub) {
+    const parent = ensureObject(holder, attribute.name);
+    const cleaned = scalarValue(sub, value, `${path}.${sub.name}`, unknownPaths);
+    if (cleaned !== undefined) parent[sub.name] = cleaned;
+    return;
+  }
+  const cleaned = attributeValue(attribute, value, path, unknownPaths);
+  if (cleaned === undefined) return;
+  const existing = holder[attribute.name];
+  holder[attribute.name] = isObject(existing) && isObject(cleaned) ? Object.assign(existing, cleaned) : cleaned;
+}
+
+/** A whole attribute's value: a complex object rebuilt from the table, a list element by element, or a scalar. */
+function attributeValue(attribute: ScimAttribute, value: unknown, path: string, unknownPaths: string[]): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (attribute.type !== "complex") return attribute.multiValued && Array.isArray(value) ? value.filter((item) => item !== null).map((item) => scalarValue(attribute, item, path, unknownPaths)) : scalarValue(attribute, value, path, unknownPaths);
+  if (attribute.multiValued) {
+    if (Array.isArray(value)) return value.filter((item) => item !== null).map((item) => (isObject(item) ? complexValue(attribute, item, path, unknownPaths) : plainValue(item, path, unknownPaths)));
+    return isObject(value) ? complexValue(attribute, value, path, unknownPaths) : plainValue(value, path, unknownPaths);
+  }
+  if (typeof value === "string" && findScimAttribute(attribute.subAttributes, "value")) {
+    // Entra's manager as a bare id; "" means none
+    return value ? { value } : undefined;
+  }
+  return isObject(value) ? complexValue(attribute, value, path, unknownPaths) : plainValue(value, path, unknownPaths);
+}
+
+/** A complex value with the table's sub-attribute names; unknown names are recorded, read-only ones and nulls dropped. */
+function complexValue(attribute: ScimAttribute, value: ScimJson, path: string, unknownPaths: string[]): ScimJson {
+  const out: ScimJson = {};
+  for (const key of Object.keys(value)) {
+    const inner = value[key];
+    if (inner === null || inner === undefined) continue;
+    const sub = findScimAttribute(attribute.subAttributes, key) ?? aliasOf(attribute, key);
+    if (!sub) {
+      unknownPaths.push(`${path}.${key}`);
+      continue;
+    }
+    if (sub.mutability === "readOnly" && attribute.mutability !== "readOnly") continue;
+    const cleaned = scalarValue(sub, inner, `${path}.${sub.name}`, unknownPaths);
+    if (cleaned !== undefined) out[sub.name] = cleaned;
+  }
+  return out;
+}
+
+/** A simple value: booleans from "True"/"False" (Entra); objects where a simple value belongs are refused. */
+function scalarValue(attribute: ScimAttribute, value: unknown, path: string, unknownPaths: string[]): unknown {
+  if (attribute.type === "boolean" && typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
+  return plainValue(value, path, unknownPaths);
+}
+
+/**
+ * A value passed to scimmy as sent, never holding a client's object. An object where a
+ * simple value belongs is a wrong type (`400 invalidValue`); its `$`-keys (`{"$ne":null}`)
+ * are unknown names under `path`, as `$`-keys are everywhere (README decisions).
+ */
+function plainValue(value: unknown, path: string, unknownPaths: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item) => plainValue(item, path, unknownPaths));
+  if (typeof value !== "object" || value === null) return value;
+  const keys = Object.keys(value);
+  const dollarKeys = keys.filter((key) => key.startsWith("$"));
+  for (const key of dollarKeys) unknownPaths.push(`${path}.${key}`);
+  if (dollarKeys.length < keys.length || !keys.length) throw RosterError.invalidValue(`Attribute '${path}' does not take an object value`);
   return undefined;
 }
 
-function normalizeEnterprise(enterprise: ScimJson): ScimJson {
-  const manager = enterprise.manager;
-  if (typeof manager === "string") return manager ? { ...enterprise, manager: { value: manager } } : omit(enterprise, "manager");
-  return enterprise;
-}
-
-/** Drops nulls, coerces string booleans of known boolean attributes, refuses `$`-keys except `$ref`. */
-function cleanValue(value: unknown, key: string): unknown {
-  if (value === null) return undefined;
-  if (BOOLEAN_KEYS.has(key.toLowerCase())) return toBoolean(value);
-  if (Array.isArray(value)) return value.map((item) => cleanValue(item, "")).filter((item) => item !== undefined);
-  if (isObject(value)) {
-    const out: ScimJson = {};
-    for (const [innerKey, inner] of Object.entries(value)) {
-      if (innerKey.startsWith("$") && innerKey !== "$ref") throw RosterError.invalidSyntax(`Attribute names may not start with '$': '${innerKey}'`);
-      const cleaned = cleanValue(inner, innerKey);
-      if (cleaned !== undefined) out[innerKey] = cleaned;
-    }
-    return out;
+/**
+ * Resolves `[<urn>:]attribute[[filter]][.sub]` against the table (RFC 7644 §3.10, §3.5.2),
+ * names in any case; a fully qualified core path is accepted. Unknown names are recorded
+ * (as written) and give undefined.
+ */
+function resolvePath(schemas: ResourceSchemas, path: string, unknownPaths: string[]): Target | undefined {
+  const split = splitSchemaPath(schemas, path);
+  const match = split && /^([^.[\]]+)(?:\[(.*)\])?(?:\.([^.[\]]+))?$/s.exec(split.rest);
+  if (!split || !match) {
+    unknownPaths.push(path);
+    return undefined;
   }
-  return value;
+  const [, name, filter, subName] = match;
+  const attribute = findScimAttribute(split.schema.attributes, name);
+  const sub = subName === undefined ? undefined : findScimAttribute(attribute?.subAttributes, subName);
+  if (!attribute || (subName !== undefined && !sub)) {
+    unknownPaths.push(path);
+    return undefined;
+  }
+  if (filter !== undefined) {
+    if (!attribute.multiValued) throw RosterError.badRequest("invalidPath", `'${path}': only a multi-valued attribute takes a value filter`);
+    for (const filterPath of filterPaths(filter, path)) {
+      if (!findScimAttribute(attribute.subAttributes, filterPath)) unknownPaths.push(`${pathOf({ schema: split.schema, attribute })}.${filterPath}`);
+    }
+  }
+  return { schema: split.schema, attribute, filter, sub };
 }
 
-function toBoolean(value: unknown): unknown {
-  if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
-  return value;
+/** The attribute paths a value filter compares (RFC 7644 §3.4.2.2), relative to one element. */
+function filterPaths(filter: string, path: string): string[] {
+  let node: FilterNode;
+  try {
+    node = parseFilter(filter);
+  } catch (error) {
+    if (error instanceof FilterError) throw RosterError.badRequest("invalidPath", `Invalid value filter in path '${path}': ${error.message}`);
+    throw error;
+  }
+  const paths: string[] = [];
+  const visit = (inner: FilterNode): void => {
+    switch (inner.kind) {
+      case "compare":
+      case "present":
+        paths.push(inner.attrPath);
+        return;
+      case "and":
+      case "or":
+        inner.filters.forEach(visit);
+        return;
+      case "not":
+        visit(inner.filter);
+        return;
+      case "valuePath":
+        throw RosterError.badRequest("invalidPath", `Invalid value filter in path '${path}': value filters do not nest`);
+      default: {
+        const never: never = inner;
+        throw new TypeError(`Unknown filter node ${String(never)}`);
+      }
+    }
+  };
+  visit(node);
+  return paths;
+}
+
+/** The canonical path of a target: core attributes unqualified, extension attributes under their URN. */
+function pathOf(target: Pick<Target, "schema" | "attribute"> & Partial<Target>): string {
+  const prefix = target.schema.id.startsWith("urn:ietf:params:scim:schemas:core:") ? "" : `${target.schema.id}:`;
+  return `${prefix}${target.attribute.name}${target.filter !== undefined ? `[${target.filter}]` : ""}${target.sub ? `.${target.sub.name}` : ""}`;
+}
+
+/** The extension a key or path names as a whole (`"<urn>": {…}`), if any. */
+function extensionNamed(schemas: ResourceSchemas, key: string): ScimSchema | undefined {
+  const schema = findScimSchema(schemas, key);
+  return schema && schema !== schemas.core ? schema : undefined;
+}
+
+/** A sub-attribute some client spells otherwise (the table's `aliases`). */
+function aliasOf(attribute: ScimAttribute, key: string): ScimAttribute | undefined {
+  const wanted = key.toLowerCase();
+  return attribute.subAttributes?.find((sub) => sub.aliases?.some((alias) => alias.toLowerCase() === wanted));
+}
+
+function ensureObject(holder: ScimJson, name: string): ScimJson {
+  if (!isObject(holder[name])) holder[name] = {};
+  return holder[name] as ScimJson;
 }
 
 function isObject(value: unknown): value is ScimJson {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function omit(value: ScimJson, key: string): ScimJson {
-  const { [key]: _dropped, ...rest } = value;
-  return rest;
 }

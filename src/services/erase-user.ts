@@ -1,5 +1,5 @@
 import { CORE_USER, ERASED_ATTRIBUTES, RosterError, diffForAudit, planErasure, redactAuditValues, type ScimJson } from "../domain";
-import { scimToUserFields, userDocToScim } from "../scim/user-mapping";
+import { scimToUserFields, userDocToScim } from "./user-resource";
 import { appendAudit, findAuditAbout, redactAuditEntry, type AuditDoc } from "../store/audit-store";
 import type { UserDoc } from "../store/documents";
 import { findAnyUser, replaceAnyUserIfVersion } from "../store/user-store";

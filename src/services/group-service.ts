@@ -1,5 +1,5 @@
 import { RosterError, diffForAudit, type ScimJson } from "../domain";
-import { groupDocToScim, scimToGroupFields } from "../scim/group-mapping";
+import { groupDocToScim, scimToGroupFields } from "./group-resource";
 import type { GroupDoc } from "../store/documents";
 import { deleteGroup, findGroup, insertGroup, replaceGroupIfVersion, touchGroup } from "../store/group-store";
 import { addMembers, memberIdsOf, removeAllMembers, removeMembers } from "../store/membership-store";

@@ -12,7 +12,7 @@ import {
   type Initiator,
   type ScimJson,
 } from "../domain";
-import { scimToUserFields, userDocToScim } from "../scim/user-mapping";
+import { scimToUserFields, userDocToScim } from "./user-resource";
 import { appendAudit } from "../store/audit-store";
 import type { UserDoc } from "../store/documents";
 import { newId } from "../store/new-id";

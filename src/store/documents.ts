@@ -3,6 +3,11 @@
  * (SPEC §10) so the tenant id can prefix a shard key. Case-insensitive lookups
  * use lowercase shadow keys under plain indexes (SPEC §8: no collations, no
  * partial indexes, so FerretDB and MongoDB behave alike).
+ *
+ * Which SCIM attribute is stored in which field, and which shadow key follows it, is
+ * declared once in domain/scim-attributes.ts (`field`, `shadow`); the mapping in
+ * services/user-resource.ts and the filter map are derived from it. These types are
+ * the shapes that declaration produces.
  */
 
 export interface ManagerLink {

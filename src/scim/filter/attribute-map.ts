@@ -1,4 +1,4 @@
-import { ENTERPRISE_USER, ROSTER_GROUP, ROSTER_USER } from "../../domain/types";
+import { GROUP_SCHEMAS, USER_SCHEMAS, type ResourceSchemas, type ScimAttribute, type ScimSchema } from "../../domain/scim-attributes";
 
 export type AttributeType = "string" | "boolean" | "dateTime" | "number";
 
@@ -34,110 +34,60 @@ export interface ResourceAttributes {
   readonly schemas: Readonly<Record<string, SchemaAttributes>>;
 }
 
-const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
-
-const text = (field: string, shadow?: string): AttributeSpec =>
-  shadow ? { field, type: "string", caseExact: false, shadow } : { field, type: "string", caseExact: false };
-const exact = (field: string): AttributeSpec => ({ field, type: "string", caseExact: true });
-const bool = (field: string): AttributeSpec => ({ field, type: "boolean", caseExact: false });
-const dateTime = (field: string): AttributeSpec => ({ field, type: "dateTime", caseExact: false });
-
-/** value, display, type, primary: the sub-attributes most multi-valued attributes share (RFC 7643 §2.4). */
-function multiValued(field: string, value: AttributeSpec = text("value")): MultiValuedSpec {
-  return { field, subAttributes: { value, display: text("display"), type: text("type"), primary: bool("primary") } };
+/** The filter type of a SCIM type: references and binaries compare as strings. */
+function filterType(attribute: ScimAttribute): AttributeType {
+  switch (attribute.type) {
+    case "boolean":
+      return "boolean";
+    case "dateTime":
+      return "dateTime";
+    case "decimal":
+    case "integer":
+      return "number";
+    case "string":
+    case "reference":
+    case "binary":
+    case "complex":
+      return "string";
+    default: {
+      const never: never = attribute.type;
+      throw new TypeError(`Unknown SCIM type ${String(never)}`);
+    }
+  }
 }
 
-const META = {
-  id: exact("_id"),
-  externalId: exact("externalId"),
-  "meta.created": dateTime("created"),
-  "meta.lastModified": dateTime("lastModified"),
-};
+function spec(attribute: ScimAttribute, field: string): AttributeSpec {
+  const base = { field, type: filterType(attribute), caseExact: attribute.caseExact || Boolean(attribute.holdsId) };
+  return attribute.shadow ? { ...base, shadow: attribute.shadow } : base;
+}
 
-/** Filterable User attributes (RFC 7643 §4.1, §4.3 and the Roster extension). */
-export const USER_ATTRIBUTES: ResourceAttributes = {
-  coreSchema: CORE_USER,
-  schemas: {
-    [CORE_USER]: {
-      attributes: {
-        ...META,
-        userName: text("userName", "userNameKey"),
-        displayName: text("displayName", "displayNameKey"),
-        "name.formatted": text("name.formatted"),
-        "name.familyName": text("name.familyName"),
-        "name.givenName": text("name.givenName"),
-        "name.middleName": text("name.middleName"),
-        "name.honorificPrefix": text("name.honorificPrefix"),
-        "name.honorificSuffix": text("name.honorificSuffix"),
-        nickName: text("nickName"),
-        profileUrl: text("profileUrl"),
-        title: text("title"),
-        userType: text("userType"),
-        preferredLanguage: text("preferredLanguage"),
-        locale: text("locale"),
-        timezone: text("timezone"),
-        active: bool("active"),
-      },
-      multiValued: {
-        emails: multiValued("emails", text("value", "emailKeys")),
-        phoneNumbers: multiValued("phoneNumbers"),
-        ims: multiValued("ims"),
-        photos: multiValued("photos"),
-        roles: multiValued("roles"),
-        entitlements: multiValued("entitlements"),
-        x509Certificates: multiValued("x509Certificates", exact("value")),
-        addresses: {
-          field: "addresses",
-          subAttributes: {
-            formatted: text("formatted"),
-            streetAddress: text("streetAddress"),
-            locality: text("locality"),
-            region: text("region"),
-            postalCode: text("postalCode"),
-            country: text("country"),
-            type: text("type"),
-            primary: bool("primary"),
-          },
-        },
-      },
-    },
-    [ENTERPRISE_USER]: {
-      attributes: {
-        employeeNumber: text("enterprise.employeeNumber"),
-        costCenter: text("enterprise.costCenter"),
-        organization: text("enterprise.organization"),
-        division: text("enterprise.division"),
-        department: text("enterprise.department"),
-        // an id; manager.displayName is derived when a user is read, so it is not filterable
-        "manager.value": exact("enterprise.manager.value"),
-      },
-      multiValued: {},
-    },
-    [ROSTER_USER]: {
-      attributes: { leaveDate: dateTime("roster.leaveDate") },
-      multiValued: {},
-    },
-  },
-};
+/** Filterable: stored in the document (or, for members, through a resolver) and ever returned. */
+function schemaAttributes(schema: ScimSchema): SchemaAttributes {
+  const attributes: Record<string, AttributeSpec> = {};
+  const multiValued: Record<string, MultiValuedSpec> = {};
+  for (const attribute of schema.attributes) {
+    if (attribute.returned === "never") continue;
+    if (attribute.multiValued && attribute.field && attribute.subAttributes) {
+      const subAttributes: Record<string, AttributeSpec> = {};
+      for (const sub of attribute.subAttributes) if (sub.field) subAttributes[sub.name] = spec(sub, sub.field);
+      multiValued[attribute.name] = attribute.storedApart ? { field: attribute.field, join: "groupIdsWithMember", subAttributes } : { field: attribute.field, subAttributes };
+    } else if (attribute.subAttributes) {
+      for (const sub of attribute.subAttributes) if (sub.field) attributes[`${attribute.name}.${sub.name}`] = spec(sub, sub.field);
+    } else if (attribute.field) {
+      attributes[attribute.name] = spec(attribute, attribute.field);
+    }
+  }
+  return { attributes, multiValued };
+}
 
-/** Filterable Group attributes (RFC 7643 §4.2 and the Roster extension). */
-export const GROUP_ATTRIBUTES: ResourceAttributes = {
-  coreSchema: CORE_GROUP,
-  schemas: {
-    [CORE_GROUP]: {
-      attributes: { ...META, displayName: text("displayName", "displayNameKey") },
-      multiValued: {
-        members: {
-          field: "members",
-          join: "groupIdsWithMember",
-          subAttributes: { value: exact("value"), display: text("display"), type: text("type"), $ref: exact("$ref") },
-        },
-      },
-    },
-    [ROSTER_GROUP]: {
-      attributes: { "manager.value": exact("roster.manager.value") },
-      multiValued: {},
-    },
-  },
-};
+function resourceAttributes(schemas: ResourceSchemas): ResourceAttributes {
+  const bySchema: Record<string, SchemaAttributes> = {};
+  for (const schema of [schemas.core, ...schemas.extensions]) bySchema[schema.id] = schemaAttributes(schema);
+  return { coreSchema: schemas.core.id, schemas: bySchema };
+}
+
+/** Filterable User attributes (RFC 7643 §4.1, §4.3 and the Roster extension), derived from the attribute table. */
+export const USER_ATTRIBUTES: ResourceAttributes = resourceAttributes(USER_SCHEMAS);
+
+/** Filterable Group attributes (RFC 7643 §4.2 and the Roster extension), derived from the attribute table. */
+export const GROUP_ATTRIBUTES: ResourceAttributes = resourceAttributes(GROUP_SCHEMAS);
