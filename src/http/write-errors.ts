@@ -17,7 +17,7 @@ export function bodyParserError(error: unknown, maxPayloadSize: number): RosterE
 export function writeScimErrors(logger: Logger, maxPayloadSize: number) {
   return function writeScimError(error: unknown, req: Request, res: Response, _next: NextFunction): void {
     const { status, body, unexpected } = scimErrorBody(bodyParserError(error, maxPayloadSize) ?? error);
-    if (unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl }, "unexpected error");
+    if (unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl.split("?")[0] }, "unexpected error");
     res.status(status).type("application/scim+json").send(JSON.stringify(body));
   };
 }
@@ -27,7 +27,7 @@ export function writeAdminErrors(logger: Logger, maxPayloadSize: number) {
   return function writeAdminError(error: unknown, req: Request, res: Response, _next: NextFunction): void {
     const known = bodyParserError(error, maxPayloadSize) ?? error;
     const { status, body, unexpected } = scimErrorBody(known);
-    if (unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl }, "unexpected error");
+    if (unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl.split("?")[0] }, "unexpected error");
     const errors = known instanceof RosterError && Array.isArray(known.extra.errors) ? known.extra.errors : [];
     res.status(status).json({ status, detail: body.detail, errors });
   };
