@@ -140,6 +140,14 @@ async function groupsJson(tenant: string, docs: GroupDoc[], withMembers: boolean
   return Promise.all(docs.map(async (doc) => groupDocToScim(doc, withMembers ? await memberIdsOf(tenant, doc._id) : undefined)));
 }
 
+/** The stored value at a dotted path; through an array (`emails.type`) it is every element's value, as MongoDB reads it. */
 function readPath(doc: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), doc);
+  return path.split(".").reduce<unknown>((value, key) => {
+    if (Array.isArray(value)) return value.map((item) => (isRecord(item) ? item[key] : undefined));
+    return isRecord(value) ? value[key] : undefined;
+  }, doc);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
 }
