@@ -7,14 +7,17 @@ import { pingDatabase } from "../store/connection";
 import { setUnexpectedErrorReporter } from "../scim/scim-error";
 import { createAdminRouter } from "./admin/admin-router";
 import { authenticateScim } from "./authenticate-scim";
+import { INPUT_LIMITS } from "../scim/input-limits";
 import { handleAsync } from "./handle-async";
+import { limitJsonDepth } from "./limit-json-depth";
 import { logRequests } from "./log-requests";
 import { TokenBuckets, rateLimit } from "./rate-limit";
 import { assignRequestId, locals } from "./request-context";
+import { refuseQueryToken } from "./refuse-query-token";
 import { createScimRouter } from "./scim-router";
 import { writeAdminErrors, writeScimErrors } from "./write-errors";
 
-export const MAX_BULK_OPERATIONS = 1000;
+export const MAX_BULK_OPERATIONS = INPUT_LIMITS.maxBulkOperations;
 
 /** The express application: helmet, request ids, logs, rate limits, SCIM and admin APIs (SPEC §2, §7). */
 export function createApp(config: Readonly<Config>, logger: Logger): Express {
@@ -31,6 +34,7 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
 
   app.get(
     "/healthz",
+    refuseQueryToken,
     handleAsync(async function health(_req, res) {
       if (await pingDatabase()) res.json({ status: "ok" });
       else res.status(503).json({ status: "unavailable" });
@@ -39,6 +43,8 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
 
 
   const scim = express.Router();
+  // before authentication, so a token in the URL is refused whether or not it is valid
+  scim.use(refuseQueryToken);
   scim.use(
     authenticateScim(function limitUnauthenticated(req, res) {
       // unauthenticated callers are limited per client address (SPEC §7): 429 once its bucket is empty
@@ -50,19 +56,24 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
   );
   scim.use(rateLimit(buckets, (_req, res) => `token:${locals(res).actor}`));
   scim.use(express.json({ limit: config.maxPayloadSize, type: ["application/json", "application/scim+json"] }));
+  scim.use(limitJsonDepth(INPUT_LIMITS.maxJsonDepth));
   scim.use(createScimRouter({ maxPayloadSize: config.maxPayloadSize, maxBulkOperations: MAX_BULK_OPERATIONS }));
   scim.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No SCIM endpoint at ${req.path}`)));
   scim.use(writeScimErrors(logger, config.maxPayloadSize));
   app.use("/scim/v2", scim);
 
   const admin = express.Router();
+  admin.use(refuseQueryToken);
   admin.use(createAdminRouter({ adminToken: config.adminToken, buckets, logger, maxPayloadSize: config.maxPayloadSize }));
   admin.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No admin endpoint at ${req.path}`)));
   admin.use(writeAdminErrors(logger, config.maxPayloadSize));
   app.use("/admin/v1", admin);
 
+  app.use(refuseQueryToken);
   app.use((req: Request, res: Response) => {
     res.status(404).json({ status: 404, detail: `Nothing at ${req.path}` });
   });
+  // outside the two APIs (healthz, unknown paths): the admin error shape, never express's HTML page with a stack
+  app.use(writeAdminErrors(logger, config.maxPayloadSize));
   return app;
 }

@@ -8,8 +8,10 @@ import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
 import { normalizeBulk } from "../scim/normalize-bulk";
-import { projectAttributes, selectsAttribute, withoutSelection, type AttributeSelection } from "../scim/project-attributes";
+import { INPUT_LIMITS } from "../scim/input-limits";
+import { checkSelection, projectAttributes, selectsAttribute, withoutSelection, type AttributeSelection } from "../scim/project-attributes";
 import { handleAsync } from "./handle-async";
+import { LOCATION_PLACEHOLDER, rebaseLocation, rebaseLocations } from "./rebase-locations";
 import { locals } from "./request-context";
 
 export interface ScimRouterOptions {
@@ -47,8 +49,50 @@ function scimContext(req: Request, res: Response, bulk = false): ScimContext {
 function sendResource(req: Request, res: Response, status: number, resource: ScimJson): void {
   const meta = resource.meta as { version?: string; location?: string } | undefined;
   if (meta?.version) res.setHeader("ETag", meta.version);
-  if (status === 201 && meta?.location) res.setHeader("Location", meta.location);
+  if (status === 201 && meta?.location) res.setHeader("Location", rebaseLocation(meta.location, origin(req)));
   res.status(status).json(projectAttributes(resource, selection(req)));
+}
+
+/**
+ * Bounds of INPUT_LIMITS on what one write may carry, checked before anything is read or
+ * written: `413` for too many PATCH operations or members (sizes, as RFC 7644 §3.7.4 answers
+ * too many Bulk operations).
+ */
+function checkWriteBounds(body: unknown, kind: ResourceKind, method: string): void {
+  if (!isObject(body)) return;
+  let members = 0;
+  if (method === "PATCH") {
+    const operations = ownValue(body, "operations");
+    if (!Array.isArray(operations)) return;
+    if (operations.length > INPUT_LIMITS.maxPatchOperations) {
+      throw new RosterError(413, undefined, `A PATCH request may carry at most ${INPUT_LIMITS.maxPatchOperations} operations; this one has ${operations.length}`);
+    }
+    for (const operation of operations) {
+      if (!isObject(operation)) continue;
+      const value = ownValue(operation, "value");
+      if (Array.isArray(value)) members += value.length;
+      else if (isObject(value)) members += arrayLength(ownValue(value, "members"));
+    }
+  } else {
+    members = arrayLength(ownValue(body, "members"));
+  }
+  if (kind === "Group" && members > INPUT_LIMITS.maxMembersPerRequest) {
+    throw new RosterError(413, undefined, `A request may name at most ${INPUT_LIMITS.maxMembersPerRequest} members; this one names ${members}`);
+  }
+}
+
+/** A key of a client object, matched case-insensitively as attribute names are (RFC 7643 §2.1). */
+function ownValue(object: Record<string, unknown>, name: string): unknown {
+  const key = Object.keys(object).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : object[key];
+}
+
+function arrayLength(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function selection(req: Request): AttributeSelection {
@@ -85,8 +129,15 @@ function resourceRoutes(kind: ResourceKind): Router {
   // attributes/excludedAttributes are applied by projectAttributes, not by scimmy
   const query = (req: Request) => withoutSelection(req.query as Record<string, string>);
 
+  router.use(function checkRequestBounds(req, _res, next) {
+    const { attributes, excludedAttributes } = req.query as Record<string, unknown>;
+    checkSelection({ attributes, excludedAttributes } as AttributeSelection);
+    checkWriteBounds(req.body, kind, req.method);
+    next();
+  });
+
   router.get("/", handleAsync(async function listResourcesRoute(req, res) {
-    const basepath = `${baseUrl(req)}/${kind}s`;
+    const basepath = `${origin(req)}${scimBase(req)}/${kind}s`;
     res.json(await listResources(kind, locals(res).tenant!, req.query as ListQuery, basepath));
   }));
   router.get("/:id", handleAsync(async function readResource(req, res) {
@@ -139,13 +190,23 @@ function publicHost(req: Request): string {
   return forwarded && trusted(req.socket.remoteAddress, 0) ? forwarded : req.get("host") ?? "localhost";
 }
 
-function baseUrl(req: Request): string {
-  return `${req.protocol}://${publicHost(req)}${req.baseUrl.replace(/\/(Users|Groups)$/, "")}`;
+/** `https://host` as the client addressed this request. */
+function origin(req: Request): string {
+  return `${req.protocol}://${publicHost(req)}`;
 }
 
-/** Sets scimmy's global resource locations from the request, as scimmy-routers does. */
+/** The SCIM base path (`/scim/v2`) whichever sub-router the request is in. */
+function scimBase(req: Request): string {
+  return req.baseUrl.replace(/\/(Users|Groups)$/, "");
+}
+
+/**
+ * Sets scimmy's process-wide base paths to one constant, the same for every request (scimmy-routers
+ * is given the same origin), so nothing of one request's Host can reach another's response;
+ * answerScimJson then puts each request's own origin into its locations.
+ */
 function setBasepath(req: Request, _res: Response, next: NextFunction): void {
-  const base = `${req.protocol}://${publicHost(req)}${req.baseUrl}`;
+  const base = `${LOCATION_PLACEHOLDER}${req.baseUrl}`;
   SCIMMY.Resources.Schema.basepath(base);
   SCIMMY.Resources.ResourceType.basepath(base);
   SCIMMY.Resources.ServiceProviderConfig.basepath(base);
@@ -153,14 +214,28 @@ function setBasepath(req: Request, _res: Response, next: NextFunction): void {
   next();
 }
 
-/** Responses are `application/scim+json` (RFC 7644 §3.1, SPEC §3), whichever handler writes the JSON. */
-function answerScimJson(_req: Request, res: Response, next: NextFunction): void {
+/**
+ * Responses are `application/scim+json` (RFC 7644 §3.1, SPEC §3), whichever handler writes the
+ * JSON, and their locations name the origin this request was sent to (RFC 7644 §3.1).
+ */
+function answerScimJson(req: Request, res: Response, next: NextFunction): void {
   const json = res.json.bind(res);
   res.json = (body?: unknown) => {
     if (!res.get("Content-Type")) res.type("application/scim+json");
-    return json(body);
+    return json(rebaseLocations(body, origin(req)));
   };
   next();
+}
+
+/** checkWriteBounds for each operation of a /Bulk request (RFC 7644 §3.7). */
+function checkBulkBounds(body: unknown): void {
+  const operations = isObject(body) ? body.Operations : undefined;
+  if (!Array.isArray(operations)) return;
+  for (const operation of operations) {
+    if (!isObject(operation)) continue;
+    const kind: ResourceKind | undefined = /^\/Users(\/|$)/i.test(String(operation.path ?? "")) ? "User" : /^\/Groups(\/|$)/i.test(String(operation.path ?? "")) ? "Group" : undefined;
+    if (kind) checkWriteBounds(operation.data, kind, String(operation.method ?? "").toUpperCase());
+  }
 }
 
 /**
@@ -175,6 +250,7 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   router.use("/Users", resourceRoutes("User"));
   router.use("/Groups", resourceRoutes("Group"));
   router.post("/Bulk", handleAsync(async function bulk(req, res) {
+    checkBulkBounds(req.body);
     const body = normalizeBulk(req.body, options.maxBulkOperations);
     const context = scimContext(req, res, true);
     const result = await new SCIMMY.Messages.BulkRequest(body as never, options.maxBulkOperations).apply(undefined, context as never);
@@ -196,6 +272,7 @@ export function createScimRouter(options: ScimRouterOptions): Router {
       return "";
     },
     context: async () => ({}),
+    baseUri: () => LOCATION_PLACEHOLDER,
   });
   SCIMMY.Config.set({
     patch: true,

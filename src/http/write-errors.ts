@@ -16,7 +16,7 @@ function bodyParserError(error: unknown, maxPayloadSize: number): RosterError | 
 /** Describes the error, logs it when it is a bug, and sets the headers its kind asks for (Retry-After on 429/503, RFC 9110 §10.2.3). */
 function prepare(logger: Logger, maxPayloadSize: number, error: unknown, req: Request, res: Response): DescribedError {
   const described = scimErrorBody(bodyParserError(error, maxPayloadSize) ?? error);
-  if (described.unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl }, "unexpected error");
+  if (described.unexpected) logger.error({ err: error, requestId: locals(res).requestId, path: req.originalUrl.split("?")[0] }, "unexpected error");
   const retryAfter = described.error.retryAfter;
   if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));
   return described;

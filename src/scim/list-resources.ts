@@ -6,15 +6,16 @@ import { findGroups, listGroups } from "../store/group-store";
 import { groupIdsOfUsers, memberIdsOf } from "../store/membership-store";
 import { supportsElemMatchDocuments } from "../store/capabilities";
 import { listUsers } from "../store/user-store";
-import { afterPosition, decodeCursor, encodeCursor } from "./cursor";
-import { FilterError, GROUP_ATTRIBUTES, USER_ATTRIBUTES, filterToMongo, parseFilter, sortField } from "./filter";
+import { afterPosition, decodeCursor, encodeCursor, type CursorValue } from "./cursor";
+import { FilterError, GROUP_ATTRIBUTES, USER_ATTRIBUTES, filterToMongo, parseFilter, sortKey, type SortKey } from "./filter";
 import { groupDocToScim } from "../services/group-resource";
 import { userDocToScim } from "../services/user-resource";
 import { membershipResolvers } from "./membership-resolvers";
-import { projectAttributes, selectsAttribute } from "./project-attributes";
+import { INPUT_LIMITS } from "./input-limits";
+import { checkSelection, projectAttributes, selectsAttribute } from "./project-attributes";
 
-export const DEFAULT_COUNT = 100;
-export const MAX_RESULTS = 1000;
+export const DEFAULT_COUNT = INPUT_LIMITS.defaultCount;
+export const MAX_RESULTS = INPUT_LIMITS.maxResults;
 const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
 export interface ListQuery {
@@ -34,15 +35,20 @@ export interface ListQuery {
  */
 export async function listResources(kind: "User" | "Group", tenant: string, query: ListQuery, basepath: string): Promise<ScimJson> {
   requireSingleValues(query);
+  const selection = { attributes: query.attributes, excludedAttributes: query.excludedAttributes };
+  checkSelection(selection);
   const attributes = kind === "User" ? USER_ATTRIBUTES : GROUP_ATTRIBUTES;
-  const count = Math.min(parseCount(query.count), MAX_RESULTS);
+  const count = Math.min(parseIndex("count", query.count, DEFAULT_COUNT, 0), MAX_RESULTS);
+  const startIndex = parseIndex("startIndex", query.startIndex, 1, 1);
   let condition: Record<string, unknown> = {};
-  let sort: { field: string; order: 1 | -1 };
+  let sort: SortKey & { order: 1 | -1 };
   try {
     if (query.filter !== undefined && query.filter.trim() !== "") {
       condition = await filterToMongo(parseFilter(query.filter), attributes, membershipResolvers(tenant), { elemMatchDocuments: supportsElemMatchDocuments() });
     }
-    sort = { field: query.sortBy ? sortField(query.sortBy, attributes) : "_id", order: /^desc/i.test(query.sortOrder ?? "") ? -1 : 1 };
+    if (query.sortBy !== undefined && query.sortBy.length > INPUT_LIMITS.maxSortByLength) throw new FilterError(`sortBy is longer than ${INPUT_LIMITS.maxSortByLength} characters`);
+    const key: SortKey = query.sortBy ? sortKey(query.sortBy, attributes) : { field: "_id", type: "string" };
+    sort = { ...key, order: /^desc/i.test(query.sortOrder ?? "") ? -1 : 1 };
   } catch (error) {
     if (error instanceof FilterError) throw RosterError.invalidFilter(error.message);
     throw error;
@@ -54,9 +60,8 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   const useCursor = query.cursor !== undefined;
   let pageQuery: Record<string, unknown> = matching;
   let skip = 0;
-  const startIndex = Math.max(1, Number.parseInt(query.startIndex ?? "1", 10) || 1);
   if (useCursor && query.cursor) {
-    const position = decodeCursor(query.cursor, sort.field, sort.order);
+    const position = decodeCursor(query.cursor, sort.field, sort.order, sort.type);
     pageQuery = { $and: [matching, afterPosition(sort.field, sort.order, position)] };
   } else if (!useCursor) {
     skip = startIndex - 1;
@@ -70,7 +75,6 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   const docs = page.docs.slice(0, count) as Array<UserDoc | GroupDoc>;
   const hasMore = useCursor && page.docs.length > count;
 
-  const selection = { attributes: query.attributes, excludedAttributes: query.excludedAttributes };
   const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"));
   const Schema = (kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group) as unknown as new (...args: unknown[]) => ScimJson;
   // scimmy serializes (meta.location, never-returned attributes); Roster applies attributes/excludedAttributes
@@ -80,7 +84,7 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   if (!useCursor) response.startIndex = startIndex;
   if (hasMore) {
     const last = docs[docs.length - 1] as unknown as Record<string, unknown>;
-    response.nextCursor = encodeCursor(sort.field, sort.order, readPath(last, sort.field), String(last._id));
+    response.nextCursor = encodeCursor(sort.field, sort.order, sortValue(readPath(last, sort.field), sort.order), String(last._id));
   }
   response.Resources = resources;
   return response;
@@ -93,11 +97,31 @@ function requireSingleValues(query: ListQuery): void {
   }
 }
 
-function parseCount(text: string | undefined): number {
-  if (text === undefined || text === "") return DEFAULT_COUNT;
-  const value = Number.parseInt(text, 10);
-  if (Number.isNaN(value) || value < 0) return 0;
-  return value;
+const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * `startIndex` and `count` (RFC 7644 §3.4.2.4): a value below `floor` is taken as `floor`, as the
+ * RFC says ("less than 1 SHALL be interpreted as 1", "negative … as 0"); text that is not an
+ * integer, or one JavaScript cannot hold exactly (`9007199254740993`), is `400 invalidValue`.
+ */
+function parseIndex(name: string, text: string | undefined, fallback: number, floor: number): number {
+  if (text === undefined || text.trim() === "") return fallback;
+  const value = INTEGER.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value > INPUT_LIMITS.maxStartIndex) throw RosterError.invalidValue(`'${name}' must be an integer of at most ${INPUT_LIMITS.maxStartIndex}`);
+  return Math.max(floor, value);
+}
+
+/** The value MongoDB sorts a document by: for an array, its least element ascending and its greatest descending. */
+function sortValue(value: unknown, order: 1 | -1): CursorValue {
+  if (Array.isArray(value)) {
+    const primitives = value.filter((item): item is Exclude<CursorValue, null> => isCursorValue(item) && item !== null).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return (order === 1 ? primitives[0] : primitives[primitives.length - 1]) ?? null;
+  }
+  return isCursorValue(value) ? value : null;
+}
+
+function isCursorValue(value: unknown): value is CursorValue {
+  return value === null || value instanceof Date || ["string", "number", "boolean"].includes(typeof value);
 }
 
 async function usersJson(tenant: string, docs: UserDoc[]): Promise<ScimJson[]> {
@@ -116,6 +140,14 @@ async function groupsJson(tenant: string, docs: GroupDoc[], withMembers: boolean
   return Promise.all(docs.map(async (doc) => groupDocToScim(doc, withMembers ? await memberIdsOf(tenant, doc._id) : undefined)));
 }
 
+/** The stored value at a dotted path; through an array (`emails.type`) it is every element's value, as MongoDB reads it. */
 function readPath(doc: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), doc);
+  return path.split(".").reduce<unknown>((value, key) => {
+    if (Array.isArray(value)) return value.map((item) => (isRecord(item) ? item[key] : undefined));
+    return isRecord(value) ? value[key] : undefined;
+  }, doc);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
 }

@@ -1,4 +1,7 @@
+import { RosterError } from "../domain/roster-error";
 import { ENTERPRISE_USER, ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
+
+import { INPUT_LIMITS } from "./input-limits";
 
 /** The `attributes` / `excludedAttributes` query parameters (RFC 7644 §3.4.2.5). */
 export interface AttributeSelection {
@@ -6,8 +9,11 @@ export interface AttributeSelection {
   excludedAttributes?: string;
 }
 
-/** Which parts of a resource a list of attribute paths names: `true` is the whole value. */
-type PathTree = { [key: string]: PathTree | true };
+/**
+ * Which parts of a resource a list of attribute paths names: `true` is the whole value. Keys
+ * come from the client, so the tree is a Map: `__proto__` or `constructor` is just a key (STYLE).
+ */
+type PathTree = Map<string, PathTree | true>;
 
 const CORE_SCHEMAS = ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:core:2.0:Group"];
 const EXTENSIONS = [ENTERPRISE_USER, ROSTER_USER, ROSTER_GROUP];
@@ -23,6 +29,7 @@ const ALWAYS = new Set(["id", "schemas"]);
  * sub-attribute and URN paths, hence this projection of Roster's own.
  */
 export function projectAttributes(resource: ScimJson, selection: AttributeSelection): ScimJson {
+  checkSelection(selection);
   const included = parsePaths(selection.attributes);
   const excluded = parsePaths(selection.excludedAttributes);
   let projected: ScimJson;
@@ -41,9 +48,22 @@ export function projectAttributes(resource: ScimJson, selection: AttributeSelect
 export function selectsAttribute(selection: AttributeSelection, name: string): boolean {
   const lower = name.toLowerCase();
   const included = parsePaths(selection.attributes);
-  if (included) return Object.keys(included).includes(lower);
+  if (included) return included.has(lower);
   const excluded = parsePaths(selection.excludedAttributes);
-  return !(excluded && excluded[lower] === true);
+  return !(excluded && excluded.get(lower) === true);
+}
+
+/**
+ * Refuses a selection over the bounds of INPUT_LIMITS (`400 invalidValue`); called before a
+ * request does any work, so a write never happens for a response that cannot be sent.
+ */
+export function checkSelection(selection: AttributeSelection): void {
+  for (const [name, list] of Object.entries(selection)) {
+    if (list === undefined) continue;
+    if (typeof list !== "string") throw RosterError.invalidValue(`Query parameter '${name}' must be given once, as a string`);
+    if (list.length > INPUT_LIMITS.maxAttributesLength) throw RosterError.invalidValue(`'${name}' is longer than ${INPUT_LIMITS.maxAttributesLength} characters`);
+    if (list.split(",").length > INPUT_LIMITS.maxAttributePaths) throw RosterError.invalidValue(`'${name}' names more than ${INPUT_LIMITS.maxAttributePaths} attributes`);
+  }
 }
 
 /** Query parameters without the two that Roster applies itself. */
@@ -56,7 +76,7 @@ function parsePaths(list: string | undefined): PathTree | undefined {
   if (typeof list !== "string") return undefined;
   const paths = list.split(",").map((path) => path.trim()).filter(Boolean);
   if (!paths.length) return undefined;
-  const tree: PathTree = {};
+  const tree: PathTree = new Map();
   for (const path of paths) addPath(tree, segmentsOf(path));
   return tree;
 }
@@ -76,11 +96,13 @@ function segmentsOf(path: string): string[] {
 function addPath(tree: PathTree, segments: string[]): void {
   const [head, ...rest] = segments;
   if (!head) return;
-  if (!rest.length || tree[head] === true) {
-    tree[head] = true;
+  const existing = tree.get(head);
+  if (!rest.length || existing === true) {
+    tree.set(head, true);
     return;
   }
-  const child = (tree[head] ??= {}) as PathTree;
+  const child: PathTree = existing ?? new Map();
+  tree.set(head, child);
   addPath(child, rest);
 }
 
@@ -90,10 +112,10 @@ function pick(value: unknown, tree: PathTree): unknown {
   if (!isObject(value)) return undefined;
   const out: ScimJson = {};
   for (const [key, inner] of Object.entries(value)) {
-    const selected = tree[key.toLowerCase()];
+    const selected = tree.get(key.toLowerCase());
     if (selected === undefined) continue;
     const kept = selected === true ? inner : pick(inner, selected);
-    if (!isEmpty(kept)) out[key] = kept;
+    if (!isEmpty(kept)) setOwn(out, key, kept);
   }
   return out;
 }
@@ -104,14 +126,14 @@ function omit(value: unknown, tree: PathTree, top: boolean): unknown {
   if (!isObject(value)) return value;
   const out: ScimJson = {};
   for (const [key, inner] of Object.entries(value)) {
-    const selected = tree[key.toLowerCase()];
+    const selected = tree.get(key.toLowerCase());
     if (selected === undefined || (top && ALWAYS.has(key))) {
-      out[key] = inner;
+      setOwn(out, key, inner);
       continue;
     }
     if (selected === true) continue;
     const kept = omit(inner, selected, false);
-    if (!isEmpty(kept)) out[key] = kept;
+    if (!isEmpty(kept)) setOwn(out, key, kept);
   }
   return out;
 }
@@ -122,6 +144,11 @@ function withSchemas(projected: ScimJson, resource: ScimJson): ScimJson {
   // schemas and id first, as in every other response
   const { schemas: _schemas, id, ...rest } = projected;
   return { schemas: kept, ...(id === undefined ? {} : { id }), ...rest };
+}
+
+/** An own data property even for a key like `__proto__`, which plain assignment would turn into a prototype change. */
+function setOwn(target: ScimJson, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isObject(value: unknown): value is ScimJson {

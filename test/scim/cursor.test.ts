@@ -4,7 +4,7 @@ import { afterPosition, decodeCursor, encodeCursor } from "../../src/scim/cursor
 describe("encodeCursor / decodeCursor", () => {
   it("round-trips a position, dates included", () => {
     const at = new Date("2024-05-06T07:08:09.010Z");
-    expect(decodeCursor(encodeCursor("lastModified", -1, at, "id-1"), "lastModified", -1)).to.deep.equal({ value: at, id: "id-1" });
+    expect(decodeCursor(encodeCursor("lastModified", -1, at, "id-1"), "lastModified", -1, "dateTime")).to.deep.equal({ value: at, id: "id-1" });
     expect(decodeCursor(encodeCursor("userNameKey", 1, "ann", "id-2"), "userNameKey", 1)).to.deep.equal({ value: "ann", id: "id-2" });
   });
 

@@ -4,4 +4,4 @@ export { FilterError } from "./filter-error";
 export type { AndNode, CompValue, CompareNode, CompareOp, FilterNode, NotNode, OrNode, PresentNode, ValuePathNode } from "./filter-node";
 export { filterToMongo, type FilterResolvers, type MongoQuery } from "./filter-to-mongo";
 export { parseFilter } from "./parse-filter";
-export { sortField } from "./sort-field";
+export { sortField, sortKey, type SortKey } from "./sort-field";

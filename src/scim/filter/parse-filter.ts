@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from "../input-limits";
 import { FilterError } from "./filter-error";
 import type { CompValue, CompareOp, FilterNode } from "./filter-node";
 
@@ -12,11 +13,12 @@ const ATTR_PATH = new RegExp(`^(?:urn:.+:)?${ATTR_NAME}(?:\\.${ATTR_NAME})?$`, "
 const SUB_ATTR = new RegExp(`^${ATTR_NAME}$`);
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const BARE_VALUE_END = /[\s()[\]]/;
-/** Bounds the recursion so a hostile filter cannot exhaust the stack. */
-const MAX_DEPTH = 64;
+/** Bounds the recursion so a hostile filter cannot exhaust the stack, nor nest the query beyond MongoDB's 100 levels. */
+const MAX_DEPTH = INPUT_LIMITS.maxFilterDepth;
 
 /** Parses a filter by the grammar of RFC 7644 §3.4.2.2 (precedence: not > and > or); throws FilterError. */
 export function parseFilter(text: string): FilterNode {
+  if (text.length > INPUT_LIMITS.maxFilterLength) throw new FilterError(`the filter is longer than ${INPUT_LIMITS.maxFilterLength} characters`);
   return new FilterParser(text).parse();
 }
 
