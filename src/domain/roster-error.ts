@@ -29,6 +29,7 @@ export const ERROR_KINDS = {
   noTarget: { status: 400, scimType: "noTarget", description: "a PATCH remove has no path" },
   mutability: { status: 400, scimType: "mutability", description: "a request changes an attribute that cannot change" },
   invalidCursor: { status: 400, scimType: "invalidCursor", description: "the cursor is not one this endpoint returned, or not for this sort (RFC 9865)" },
+  tokenInQuery: { status: 400, description: "a bearer token was sent in the query string (access_token); send it in the Authorization header" },
   unauthorized: { status: 401, description: "no valid bearer token" },
   forbidden: { status: 403, description: "a rule forbids the request (no seat is left)" },
   notFound: { status: 404, description: "no such resource or endpoint in this tenant" },
@@ -38,6 +39,7 @@ export const ERROR_KINDS = {
   preconditionFailed: { status: 412, description: "If-Match names a version that is not the current one" },
   payloadTooLarge: { status: 413, description: "the body exceeds maxPayloadSize" },
   tooManyOperations: { status: 413, description: "a /Bulk request has more operations than maxOperations" },
+  overInputLimit: { status: 413, description: "a request carries more PATCH operations or group members than Roster's input limits" },
   tooManyRequests: { status: 429, description: "the rate limit is reached; Retry-After says when to retry" },
   internal: { status: 500, description: "a bug; details go to the log only" },
   notImplemented: { status: 501, description: "POST /.search is not supported; use GET with a filter" },
@@ -137,6 +139,14 @@ export class RosterError extends Error {
   /** RFC 7644 §3.7.4: more operations than ServiceProviderConfig `bulk.maxOperations`. */
   static tooManyOperations(maxOperations: number): RosterError {
     return new RosterError("tooManyOperations", `BulkRequest exceeds maxOperations (${maxOperations})`);
+  }
+  /** A request over one of Roster's input limits (PATCH operations, members per request). */
+  static overInputLimit(detail: string): RosterError {
+    return new RosterError("overInputLimit", detail);
+  }
+  /** RFC 6750 §2.3 tokens in URLs are refused (SPEC §7: they end up in logs). */
+  static tokenInQuery(): RosterError {
+    return new RosterError("tokenInQuery", "A token in the query string (access_token) is refused; send it in the Authorization header");
   }
   static tooManyRequests(retryAfterSeconds: number): RosterError {
     return new RosterError("tooManyRequests", "Too many requests; retry later", { retryAfter: retryAfterSeconds });

@@ -9,7 +9,7 @@ import { RosterError } from "../domain/roster-error";
 export function refuseQueryToken(req: Request, res: Response, next: NextFunction): void {
   if (!hasQueryToken(req.originalUrl)) return next();
   res.setHeader("WWW-Authenticate", 'Bearer realm="roster", error="invalid_request", error_description="send the token in the Authorization header"');
-  next(new RosterError(400, undefined, "A token in the query string (access_token) is refused; send it in the Authorization header"));
+  next(RosterError.tokenInQuery());
 }
 
 /** Looks at the raw query, so `access_token[x]=` or a percent-encoded name is caught too. */

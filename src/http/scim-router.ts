@@ -65,7 +65,7 @@ function checkWriteBounds(body: unknown, kind: ResourceKind, method: string): vo
     const operations = ownValue(body, "operations");
     if (!Array.isArray(operations)) return;
     if (operations.length > INPUT_LIMITS.maxPatchOperations) {
-      throw new RosterError(413, undefined, `A PATCH request may carry at most ${INPUT_LIMITS.maxPatchOperations} operations; this one has ${operations.length}`);
+      throw RosterError.overInputLimit(`A PATCH request may carry at most ${INPUT_LIMITS.maxPatchOperations} operations; this one has ${operations.length}`);
     }
     for (const operation of operations) {
       if (!isObject(operation)) continue;
@@ -77,7 +77,7 @@ function checkWriteBounds(body: unknown, kind: ResourceKind, method: string): vo
     members = arrayLength(ownValue(body, "members"));
   }
   if (kind === "Group" && members > INPUT_LIMITS.maxMembersPerRequest) {
-    throw new RosterError(413, undefined, `A request may name at most ${INPUT_LIMITS.maxMembersPerRequest} members; this one names ${members}`);
+    throw RosterError.overInputLimit(`A request may name at most ${INPUT_LIMITS.maxMembersPerRequest} members; this one names ${members}`);
   }
 }
 
