@@ -97,11 +97,12 @@ export function inspectResourceBody(body: unknown, kind: ResourceKind): Inspecte
 export function inspectPatch(body: unknown, kind: ResourceKind): Inspected {
   if (!isObject(body)) throw RosterError.invalidSyntax("PatchOp request body must be an object");
   const operations = body.Operations ?? body.operations;
-  if (!Array.isArray(operations) || operations.length === 0) throw RosterError.invalidSyntax("PatchOp request must contain a non-empty 'Operations' array");
+  // Entra's validator sends an empty array: a no-op, not an error (IDP-TRAFFIC.md)
+  if (!Array.isArray(operations)) throw RosterError.invalidSyntax("PatchOp request must contain an 'Operations' array");
   const schemas = resourceSchemas(kind);
   const unknownPaths: string[] = [];
   const normalized = operations.flatMap((operation, index) => normalizeOperation(operation, index, schemas, unknownPaths));
-  // every value was null, read-only or empty: a no-op, which scimmy needs as one operation
+  // no operation, or every value null, read-only or empty: a no-op, which scimmy needs as one operation
   if (!normalized.length) normalized.push({ op: "replace", value: {} });
   return { value: { schemas: [PATCH_OP], Operations: normalized }, unknownPaths };
 }

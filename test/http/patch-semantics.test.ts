@@ -78,6 +78,25 @@ describe("PATCH replace of a complex attribute (RFC 7644 §3.5.2.3)", () => {
   });
 });
 
+describe("PATCH with an empty Operations array [Entra validator]", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  it("answers 200 with the unchanged user, and 204 for a group", async () => {
+    const tenant = await freshTenant(server);
+    const user = await createUser(tenant, "validator.user");
+    const patched = await patchUser(tenant, user.id);
+    expect(patched.id).to.equal(user.id);
+    expect(patched.meta.version).to.equal(user.meta.version);
+    const group = await createGroup(tenant, "Validator", [user.id]);
+    const result = await tenant.scim("PATCH", `/Groups/${group.id}`, patchOp());
+    expect(result.status, JSON.stringify(result.body)).to.equal(204);
+    expect((await read(tenant, `/Groups/${group.id}`)).members).to.have.length(1);
+  });
+});
+
 describe("unknown attribute names in requests", () => {
   let server: TestServer;
   before(async () => {

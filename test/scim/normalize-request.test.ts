@@ -283,6 +283,11 @@ describe("normalizePatch", () => {
     });
   }
 
+  it("treats an empty Operations array as a no-op [Entra validator]", () => {
+    expect(userOps()).to.deep.equal([{ op: "replace", value: {} }]);
+    expect(groupOps()).to.deep.equal([{ op: "replace", value: {} }]);
+  });
+
   it("refuses unknown and missing ops, and a path-less remove", () => {
     expect(refusal(() => userOps({ op: "move", path: "title", value: "x" })).scimType).to.equal("invalidSyntax");
     expect(refusal(() => userOps({ op: "remove" })).scimType).to.equal("noTarget");
