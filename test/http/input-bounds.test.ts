@@ -115,6 +115,17 @@ describe("input bounds (INPUT_LIMITS)", () => {
     });
   });
 
+  it("answers a cursor page of count=0 with no resources and no nextCursor [found by the fuzzer, seed 7]", async () => {
+    const tenant = await freshTenant(server);
+    await createGroup(tenant, "crew", [(await createUser(tenant, "eve")).id]);
+    for (const count of ["0", "-2121247915"]) {
+      const page = await list(tenant, `/Groups?sortBy=displayName&count=${count}&cursor=`);
+      expect(page.Resources ?? []).to.have.length(0);
+      expect(page).not.to.have.property("nextCursor");
+      expect((await list(tenant, `/Users?count=${count}&cursor=`)).totalResults).to.equal(1);
+    }
+  });
+
   describe("attributes and excludedAttributes", () => {
     it(`answers 400 invalidValue to more than ${INPUT_LIMITS.maxAttributePaths} paths or ${INPUT_LIMITS.maxAttributesLength} characters, before writing`, async () => {
       const tenant = await freshTenant(server);
