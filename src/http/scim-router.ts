@@ -258,7 +258,7 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   }));
   router.get("/ServiceProviderConfig", handleAsync(async function serviceProviderConfig(_req, res) {
     const config = (await new SCIMMY.Resources.ServiceProviderConfig().read()) as unknown as ScimJson;
-    res.json({ ...JSON.parse(JSON.stringify(config)), pagination: { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: 100, maxPageSize: MAX_RESULTS } });
+    res.json({ ...JSON.parse(JSON.stringify(config)), pagination: { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: INPUT_LIMITS.defaultCount, maxPageSize: MAX_RESULTS } });
   }));
 
   // scimmy-routers appends its scheme to the process-wide config: start from none so a second app does not advertise it twice

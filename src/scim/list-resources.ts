@@ -73,7 +73,8 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   const countQuery = pageQuery === matching ? undefined : matching;
   const page = kind === "User" ? await listUsers(pageQuery, sortSpec, skip, fetch, countQuery) : await listGroups(pageQuery, sortSpec, skip, fetch, countQuery);
   const docs = page.docs.slice(0, count) as Array<UserDoc | GroupDoc>;
-  const hasMore = useCursor && page.docs.length > count;
+  // count=0 asks for no resources: there is no last one to continue after
+  const hasMore = useCursor && docs.length > 0 && page.docs.length > count;
 
   const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"));
   const Schema = (kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group) as unknown as new (...args: unknown[]) => ScimJson;

@@ -55,6 +55,14 @@ describe("input bounds (INPUT_LIMITS)", () => {
       expect((await list(tenant, "/Users")).totalResults).to.equal(1);
     });
 
+    it("answers 4xx to a deeply nested admin body, never 500 [admin API]", async () => {
+      const deep = `{"id":"deep-tenant","name":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+      for (const path of ["/admin/v1/tenants", "/admin/v1/tenants/none/policy"]) {
+        const result = await request(`${server.url}${path}`, path.endsWith("policy") ? "PUT" : "POST", { token: ADMIN_TOKEN, body: deep, headers: { "Content-Type": "application/json" } });
+        expect(result.status, `${path}: ${JSON.stringify(result.body)}`).to.be.within(400, 499);
+      }
+    });
+
     it("answers 400 to a body nested a hundred thousand levels, and keeps serving", async () => {
       const tenant = await freshTenant(server);
       const text = `{"userName":"x","name":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
@@ -113,6 +121,17 @@ describe("input bounds (INPUT_LIMITS)", () => {
       expect((await list(tenant, "/Users?count=9007199254740991")).itemsPerPage).to.equal(1);
       expect((await list(tenant, "/Users?startIndex=9007199254740991")).Resources).to.have.length(0);
     });
+  });
+
+  it("answers a cursor page of count=0 with no resources and no nextCursor [found by the fuzzer, seed 7]", async () => {
+    const tenant = await freshTenant(server);
+    await createGroup(tenant, "crew", [(await createUser(tenant, "eve")).id]);
+    for (const count of ["0", "-2121247915"]) {
+      const page = await list(tenant, `/Groups?sortBy=displayName&count=${count}&cursor=`);
+      expect(page.Resources ?? []).to.have.length(0);
+      expect(page).not.to.have.property("nextCursor");
+      expect((await list(tenant, `/Users?count=${count}&cursor=`)).totalResults).to.equal(1);
+    }
   });
 
   describe("attributes and excludedAttributes", () => {

@@ -1,5 +1,7 @@
 import express, { type Router } from "express";
 import type { Logger } from "pino";
+import { INPUT_LIMITS } from "../../scim/input-limits";
+import { limitJsonDepth } from "../limit-json-depth";
 import { rateLimit, type TokenBuckets } from "../rate-limit";
 import { requireTenant } from "./admin-context";
 import { auditRoutes } from "./audit-routes";
@@ -30,6 +32,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     return "admin";
   }));
   router.use(express.json({ limit: options.maxPayloadSize, type: () => true, strict: true }));
+  router.use(limitJsonDepth(INPUT_LIMITS.maxJsonDepth));
   router.use(tenantsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
