@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, { port: 0, rateLimit: { perSecond: 0, burst: 0 }, jobIntervalMs: 600_000 });
   const database = await startDatabase({
     log: (line) => process.stdout.write(`${line}\n`),
-    env: { MONGODB_URI: config.mongodbUri, MONGOMS_SYSTEM_BINARY: config.mongomsSystemBinary, ROSTER_DB: config.embeddedDatabase === "auto" ? undefined : config.embeddedDatabase },
+    config,
   });
   await connectDatabase(database.uri, "roster_fuzz");
   const roster = await startRoster(config, { connected: true, logger: pino({ level: "silent" }) });
