@@ -8,6 +8,7 @@ import { fenceUserVersion, findAnyUser, findUsersDueToLeave } from "../store/use
 import { finishTenantDeletions } from "../services/tenants";
 
 const BATCH = 100;
+const DELETION_SWEEP_MS = 60_000;
 
 /**
  * Resumes cascades whose process died or stalled (SPEC §4 Crash safety). A
@@ -100,13 +101,18 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
   });
   let running: Promise<void> | null = null;
   let stopped = false;
+  // deletions cut short are rare: looked for at start and once a minute, not at every tick
+  let nextDeletionSweep = 0;
   const tick = () => {
     if (stopped || running) return;
     running = (async () => {
       const started = Date.now();
       try {
         const resumed = await resumeAbandonedTransitions(logger);
-        await finishTenantDeletions(logger);
+        if (Date.now() >= nextDeletionSweep) {
+          nextDeletionSweep = Date.now() + DELETION_SWEEP_MS;
+          await finishTenantDeletions(logger);
+        }
         const deactivated = await deactivateLeavers(logger);
         logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");
       } catch (error) {

@@ -23,4 +23,7 @@ const tenantSchema = new Schema<TenantDoc>(
   { versionKey: false, collection: "tenants", autoIndex: false, minimize: false },
 );
 
+// deletions cut short, found by the background job (SPEC §6)
+tenantSchema.index({ deletingSince: 1 });
+
 export const TenantModel = mongoose.model<TenantDoc>("Tenant", tenantSchema);
