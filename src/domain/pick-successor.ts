@@ -1,12 +1,12 @@
 import type { OffboardingInput, UserFacts } from "./types";
 
 /** Who takes over a leaver's reports and groups. */
-export type SuccessorChoice = { kind: "successor"; id: string } | { kind: "none" } | { kind: "block" };
+export type SuccessorChoice = { kind: "successor"; id: string } | { kind: "none" };
 
 /**
- * SPEC §4 Deactivate 3: the successor under `reassignReportsTo`. `block` is
- * returned only when the leaver leads someone or something; a leader with
- * nobody to hand over needs no successor.
+ * SPEC §4 Deactivate 3: the successor under `reassignReportsTo`. Under `block`
+ * a leader is refused before a successor is looked for (planOffboarding), so a
+ * user who leads nobody needs none.
  */
 export function pickSuccessor(input: OffboardingInput): SuccessorChoice {
   const { leaver, policy, owner, leaverManager } = input;
@@ -15,7 +15,7 @@ export function pickSuccessor(input: OffboardingInput): SuccessorChoice {
 
   switch (policy.reassignReportsTo) {
     case "block":
-      return leadsAnything(input) ? { kind: "block" } : { kind: "none" };
+      return { kind: "none" };
     case "owner":
       return eligible(owner) ? { kind: "successor", id: owner.id } : { kind: "none" };
     case "manager-then-owner":
@@ -33,10 +33,4 @@ export function handoverOf(input: OffboardingInput): { reportIds: string[]; grou
   const reportIds = [...new Set(input.reportIds)].filter((id) => id !== input.leaver.id);
   const groupIds = [...new Set(input.groupIdsLed)];
   return { reportIds, groupIds };
-}
-
-/** SPEC §4 Deactivate 3: a team leader has direct reports or leads groups. */
-export function leadsAnything(input: OffboardingInput): boolean {
-  const { reportIds, groupIds } = handoverOf(input);
-  return reportIds.length > 0 || groupIds.length > 0;
 }

@@ -3,7 +3,7 @@ import type { Effect, OffboardingInput, Plan, Refusal } from "./types";
 
 type Offboarding = "deactivation" | "removal";
 
-/** SPEC §4 Deactivate 2–5: guards, then the cascade of a deactivation (the completeness check is the caller's). */
+/** SPEC §4 Deactivate 2–5: guards, then the cascade of a deactivation (the completeness check is decideTransition's). */
 export function planDeactivation(input: OffboardingInput): Plan {
   return planOffboarding(input, "deactivation");
 }

@@ -1,6 +1,9 @@
 /**
  * Plain data shared by the lifecycle rules (SPEC §4). Nothing here knows about
- * HTTP, scimmy or MongoDB: the rules take these shapes in and return effects.
+ * scimmy or MongoDB: the rules take these shapes in and return effects. A
+ * refusal carries the HTTP status it is answered with (SPEC §4 names them), and
+ * `roster-error.ts` beside it is the one protocol error type, with HTTP status
+ * factories, shared by every layer.
  */
 
 /** SCIM attribute URNs used by the rules. */
@@ -39,7 +42,10 @@ export interface UserFacts {
   managerId: string | null;
 }
 
-/** Who initiated a change; `system:*` actors skip some checks (SPEC §4 Leave date). */
+/**
+ * Who initiated a change. The actor's name decides nothing: only a leave date
+ * (`leaveDate`, actor `system:leave-date`) skips the completeness check (SPEC §4 Leave date).
+ */
 export interface Initiator {
   actor: string;
   /** true inside a /Bulk request (SPEC §4 Bulk) */
@@ -51,7 +57,7 @@ export interface Initiator {
 /** Everything a deactivation or removal is decided on. */
 export interface OffboardingInput {
   leaver: UserFacts;
-  /** ids of active or deactivated users whose enterprise manager is the leaver */
+  /** ids of active or deactivated users whose enterprise manager is the leaver (the leaver itself is ignored by the rules) */
   reportIds: string[];
   /** ids of groups whose Roster-extension manager is the leaver */
   groupIdsLed: string[];
@@ -62,6 +68,9 @@ export interface OffboardingInput {
   leaverManager: UserFacts | null;
   initiator: Initiator;
 }
+
+/** What the store tells the rules about a leaver's surroundings (loaded only for an offboarding). */
+export type OffboardingFacts = Pick<OffboardingInput, "reportIds" | "groupIdsLed" | "owner" | "leaverManager">;
 
 /** One idempotent step of a cascade, applied by the store (SPEC §4 Crash safety). */
 export type Effect =

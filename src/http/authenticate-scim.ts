@@ -4,7 +4,7 @@ import passport from "passport";
 import { Strategy as BearerStrategy } from "passport-http-bearer";
 import { RosterError } from "../domain/roster-error";
 import { hashToken } from "../services/hash-token";
-import { findTokenByHash, touchToken } from "../store/token-store";
+import { findLiveTokenByHash, touchToken } from "../store/token-store";
 import { locals } from "./request-context";
 
 export interface ScimPrincipal {
@@ -17,7 +17,8 @@ passport.use(
   "scim-bearer",
   new BearerStrategy((token, done) => {
     const hash = hashToken(token);
-    findTokenByHash(hash)
+    // a token of a tenant being deleted is refused at once (SPEC §6 DELETE /tenants)
+    findLiveTokenByHash(hash)
       .then((found) => {
         // the lookup is by hash; the constant-time compare guards against any index-side shortcut
         if (!found || !timingSafeEqual(Buffer.from(found.hash, "hex"), Buffer.from(hash, "hex"))) return done(null, false);

@@ -1,17 +1,20 @@
 import type { Logger } from "pino";
-import { getRuntime } from "../services/context";
+import { getRuntime, setRuntime } from "../services/context";
 import { runCascade } from "../services/run-cascade";
 import { deactivateForLeaveDate } from "../services/user-service";
 import { acquireLease, releaseLease } from "../store/lease-store";
-import { claimTransition, findAbandonedTransitions, finishTransition } from "../store/transition-store";
-import { findAnyUser, findUsersDueToLeave } from "../store/user-store";
+import { claimTransition, findAbandonedTransitions, finishTransition, type TransitionDoc } from "../store/transition-store";
+import { fenceUserVersion, findAnyUser, findUsersDueToLeave } from "../store/user-store";
+import { finishTenantDeletions } from "../services/tenants";
 
 const BATCH = 100;
+const DELETION_SWEEP_MS = 60_000;
 
 /**
- * Resumes cascades whose process died (SPEC §4 Crash safety). A transition
- * whose commit write never reached the user is aborted: nothing happened.
- * One failing cascade does not hold up the others; it is retried at a later sweep.
+ * Resumes cascades whose process died or stalled (SPEC §4 Crash safety). A
+ * transition whose commit write never reached the user is aborted: nothing
+ * happened. One failing cascade does not hold up the others; it is retried at
+ * a later sweep.
  */
 export async function resumeAbandonedTransitions(logger: Logger): Promise<number> {
   const runtime = getRuntime();
@@ -21,8 +24,7 @@ export async function resumeAbandonedTransitions(logger: Logger): Promise<number
     try {
       const transition = await claimTransition(tenant, abandoned._id, runtime.processId, runtime.now(), runtime.leaseMs);
       if (!transition) continue;
-      const user = await findAnyUser(tenant, transition.userId);
-      if (!user || user.lastTransition !== transition._id) {
+      if (!(await commitLanded(transition))) {
         await finishTransition(tenant, transition._id, "aborted");
         continue;
       }
@@ -33,6 +35,24 @@ export async function resumeAbandonedTransitions(logger: Logger): Promise<number
     }
   }
   return resumed;
+}
+
+/**
+ * Whether the transition's commit write reached the user, deciding it for good:
+ * a commit still in flight (its process stalled past the lease) is fenced out
+ * by moving the user past the version it expects, so it can never land after
+ * the transition is aborted. Holds across processes on MongoDB: the commit and
+ * the fence are compare-and-sets on the same version of the same document.
+ */
+async function commitLanded(transition: TransitionDoc): Promise<boolean> {
+  if (transition.committed) return true;
+  const { tenant, userId } = transition;
+  const user = await findAnyUser(tenant, userId);
+  if (!user) return false;
+  if (user.lastTransition === transition._id) return true;
+  if (user.version === transition.userVersion && (await fenceUserVersion(tenant, userId, transition.userVersion))) return false;
+  // the version had moved: by this commit (landed between the read and the fence) or by another write
+  return (await findAnyUser(tenant, userId))?.lastTransition === transition._id;
 }
 
 /**
@@ -73,14 +93,26 @@ export async function deactivateLeavers(logger: Logger): Promise<number> {
  * would otherwise compete with itself for its own leases.
  */
 export function startJobs(logger: Logger, intervalMs: number): () => Promise<void> {
+  // a cascade the committing request could not finish is this sweep's work: say so in the server log
+  setRuntime({
+    ...getRuntime(),
+    reportCascade: ({ error, ...report }) =>
+      (report.outcome === "failed" ? logger.error({ err: error, ...report }, "cascade failed after the commit; the sweep will finish it") : logger.info(report, "cascade taken over by another process")),
+  });
   let running: Promise<void> | null = null;
   let stopped = false;
+  // deletions cut short are rare: looked for at start and once a minute, not at every tick
+  let nextDeletionSweep = 0;
   const tick = () => {
     if (stopped || running) return;
     running = (async () => {
       const started = Date.now();
       try {
         const resumed = await resumeAbandonedTransitions(logger);
+        if (Date.now() >= nextDeletionSweep) {
+          nextDeletionSweep = Date.now() + DELETION_SWEEP_MS;
+          await finishTenantDeletions(logger);
+        }
         const deactivated = await deactivateLeavers(logger);
         logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");
       } catch (error) {

@@ -10,6 +10,18 @@ export interface ActionContext {
   ifMatch?: number;
 }
 
+/** How a committed transition's cascade ended in the process that committed it. */
+export type CascadeOutcome = "complete" | "takenOver" | "failed";
+
+/** A cascade left to the sweep, for the server log (the change itself is committed). */
+export interface CascadeReport {
+  tenant: string;
+  transition: string;
+  user: string;
+  outcome: Exclude<CascadeOutcome, "complete">;
+  error?: unknown;
+}
+
 /** Process-wide knobs the services need; built from Config at start. */
 export interface Runtime {
   now(): Date;
@@ -18,6 +30,10 @@ export interface Runtime {
   leaseMs: number;
   /** test-only fault injection: exit the process right after applying this cascade step */
   crashAfterEffect?: number;
+  /** test-only fault injection: called before the main audit entry (`"main"`) and before each step; may throw */
+  injectFault?: (step: "main" | number, transitionId: string) => void;
+  /** logs a cascade that did not complete in the committing request (wired by the background jobs) */
+  reportCascade?: (report: CascadeReport) => void;
 }
 
 let runtime: Runtime = { now: () => new Date(), processId: `pid-${process.pid}`, leaseMs: 30000 };

@@ -2,6 +2,7 @@ import { CORE_USER, ERASED_ATTRIBUTES, RosterError, diffForAudit, planErasure, r
 import { scimToUserFields, userDocToScim } from "./user-resource";
 import { appendAudit, findAuditAbout, redactAuditEntry, type AuditDoc } from "../store/audit-store";
 import type { UserDoc } from "../store/documents";
+import { isTransitionPending, redactTransitionsOf } from "../store/transition-store";
 import { findAnyUser, replaceAnyUserIfVersion } from "../store/user-store";
 import { getRuntime, type ActionContext } from "./context";
 import { loadTenantSettings } from "./tenant-policy";
@@ -14,7 +15,10 @@ const PERSONAL_ATTRIBUTES = new Set([...ERASED_ATTRIBUTES, "displayName", "userN
 /**
  * SPEC §4 Erase (seed 004), admin only: wipes the personal data of a
  * deactivated or removed user (409 for an active one) and redacts those values
- * in every audit entry about the user (as target or cause). Irreversible.
+ * in every audit entry about the user (as target or cause) and in the
+ * user's recorded transitions. Irreversible. Refused (409) while the user's
+ * last transition is still pending: its cascade would write the main audit
+ * entry after the redaction.
  *
  * Crash-safe by order: the audit log is redacted while the personal values are
  * still known, then the user is rewritten, then `user.erase` is recorded under
@@ -28,6 +32,10 @@ export async function eraseUser(ctx: ActionContext, id: string): Promise<UserDoc
     if (!current) throw RosterError.notFound(`User ${id} not found`);
     const removed = Boolean(current.deletedAt);
     if (current.active && !removed) throw RosterError.conflict(`User ${id} is active: deactivate or remove it before erasing it`);
+
+    if (current.lastTransition && (await isTransitionPending(ctx.tenant, current.lastTransition))) {
+      throw RosterError.conflict(`User ${id} is still being offboarded; retry in a minute`);
+    }
 
     const { erased, personalValues } = planErasure(userDocToScim(current), id);
     await redactAuditAbout(ctx.tenant, id, personalValues);
@@ -73,6 +81,8 @@ async function redactAuditAbout(tenant: string, userId: string, currentValues: s
   const entries = await findAuditAbout(tenant, userId);
   const personalValues = [...new Set([...currentValues, ...entries.flatMap((entry) => (entry.target === userId ? recordedPersonalValues(entry, userId) : []))])];
   if (!personalValues.length) return;
+  // a transition keeps the main entry's before/after until its cascade completes: redacted too
+  await redactTransitionsOf(tenant, userId, (change) => redactAuditValues(change, personalValues));
   for (const entry of entries) {
     const before = entry.before === undefined ? undefined : redactAuditValues(entry.before, personalValues);
     const after = entry.after === undefined ? undefined : redactAuditValues(entry.after, personalValues);

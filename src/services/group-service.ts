@@ -48,6 +48,7 @@ export async function replaceGroup(ctx: ActionContext, id: string, instance: Sci
   if (!(await replaceGroupIfVersion(next, current.version))) throw ctx.ifMatch !== undefined ? RosterError.preconditionFailed() : new ConcurrentWrite();
   if (options.withMembers) {
     const delta = await applyMemberChanges(ctx.tenant, id, [{ kind: "replace", userIds: memberIdsIn(instance) }], now);
+    await dropIfGroupGone(ctx.tenant, id);
     Object.assign(change.before, delta.before);
     Object.assign(change.after, delta.after);
   }
@@ -63,6 +64,7 @@ export async function changeMembers(ctx: ActionContext, id: string, changes: Mem
   const added = changes.flatMap((change) => (change.kind === "add" ? change.userIds : []));
   await requireUsers(ctx.tenant, added);
   const delta = await applyMemberChanges(ctx.tenant, id, changes, now);
+  await dropIfGroupGone(ctx.tenant, id);
   if (ctx.ifMatch === undefined) await touchGroup(ctx.tenant, id, now);
   if (Object.keys(delta.after).length || Object.keys(delta.before).length) await recordAudit(ctx, "group.update", id, delta, now);
   return { ...current, version: current.version + 1, lastModified: now };
@@ -81,6 +83,17 @@ export async function removeGroup(ctx: ActionContext, id: string): Promise<void>
   if (!(await deleteGroup(ctx.tenant, id))) throw RosterError.notFound(`Group ${id} not found`);
   await removeAllMembers(ctx.tenant, id);
   await recordAudit(ctx, "group.delete", id, { before: { displayName: current.displayName }, after: {} }, now);
+}
+
+/**
+ * A delete that raced this request removed the group before our members were
+ * written: a delete marks the group gone before dropping its memberships, and
+ * we check after writing ours, so one of the two always drops them.
+ */
+async function dropIfGroupGone(tenant: string, id: string): Promise<void> {
+  if (await findGroup(tenant, id)) return;
+  await removeAllMembers(tenant, id);
+  throw RosterError.notFound(`Group ${id} not found`);
 }
 
 /** Members recorded in audit entries are only the ones that changed: a big group is never copied. */

@@ -9,7 +9,8 @@ import { getRuntime } from "./context";
  * The caller holds the transition's lease; it is renewed while the cascade
  * runs so that no other process takes over a cascade still in progress
  * (SPEC §10). Returns false when the lease was lost to another process,
- * which then finishes the cascade.
+ * which then finishes the cascade; throws when a step fails, leaving the
+ * transition pending for the sweep (every step done so far stays recorded).
  */
 export async function runCascade(transition: TransitionDoc): Promise<boolean> {
   const runtime = getRuntime();
@@ -24,6 +25,7 @@ export async function runCascade(transition: TransitionDoc): Promise<boolean> {
   };
 
   if (!(await holdLease())) return false;
+  runtime.injectFault?.("main", id);
   await appendAudit({
     _id: `${id}:main`,
     tenant,
@@ -38,6 +40,7 @@ export async function runCascade(transition: TransitionDoc): Promise<boolean> {
   for (const [index, effect] of transition.effects.entries()) {
     if (transition.done.includes(index)) continue;
     if (!(await holdLease())) return false;
+    runtime.injectFault?.(index, id);
     await applyEffect(transition, index, effect, runtime.now());
     if (runtime.crashAfterEffect === index) {
       // test-only: simulate a crash between a step and its bookkeeping

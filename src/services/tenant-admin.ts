@@ -3,13 +3,18 @@ import { RosterError } from "../domain/roster-error";
 import { hashToken } from "./hash-token";
 import { appendAudit } from "../store/audit-store";
 import { newId } from "../store/new-id";
-import { findTenant, insertTenant } from "../store/tenant-store";
+import { findDeletingTenantIds, findTenant, hasTenantLeftovers, purgeTenantData, insertTenant, purgeOrphanTenantData } from "../store/tenant-store";
 import { deleteToken, findTokenByHash, insertToken, type TokenDoc } from "../store/token-store";
 import { getRuntime } from "./context";
 
-/** Creates a tenant; 409 when it exists (SPEC §6). */
+/**
+ * Creates a tenant; 409 when it exists or is still being deleted (SPEC §6).
+ * Documents a cut-short deletion (or a write racing it) left under this id
+ * are purged first: a new tenant never inherits an old one's data.
+ */
 export async function createTenant(id: string, name: string | undefined): Promise<{ id: string; name: string }> {
-  if (!(await insertTenant(id, name ?? id, getRuntime().now()))) throw RosterError.conflict(`Tenant ${id} already exists`);
+  if (!(await findTenant(id)) && (await hasTenantLeftovers(id))) await purgeOrphanTenantData(id);
+  if (!(await insertTenant(id, name ?? id, getRuntime().now()))) throw RosterError.conflict(`Tenant ${id} already exists or is still being deleted`);
   return { id, name: name ?? id };
 }
 
@@ -31,7 +36,13 @@ export async function revokeToken(tenant: string, id: string, actor: string, req
 
 /** `ROSTER_BOOTSTRAP_TOKEN`: tenant `default` exists and this token is valid for it (SPEC §2). */
 export async function ensureBootstrap(token: string): Promise<void> {
-  if (!(await findTenant("default"))) await insertTenant("default", "default", getRuntime().now());
+  if (!(await findTenant("default"))) {
+    // `default` half-deleted by a crash is finished off first, then comes back empty (SPEC §6)
+    if ((await findDeletingTenantIds()).includes("default")) await purgeTenantData("default");
+    else if (await hasTenantLeftovers("default")) await purgeOrphanTenantData("default");
+    // false when another process starting at the same time created it first
+    await insertTenant("default", "default", getRuntime().now());
+  }
   const existing = await findTokenByHash(hashToken(token));
   if (existing && existing.tenant === "default") return;
   if (existing) throw new Error("ROSTER_BOOTSTRAP_TOKEN is already a token of another tenant");

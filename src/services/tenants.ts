@@ -1,5 +1,8 @@
 import { RosterError } from "../domain/roster-error";
-import { deleteTenantCascade, listTenants } from "../store/tenant-store";
+import type { Logger } from "pino";
+import { acquireLease, releaseLease } from "../store/lease-store";
+import { deleteTenantCascade, findDeletingTenantIds, listTenants, purgeTenantData } from "../store/tenant-store";
+import { getRuntime } from "./context";
 import { createTenant } from "./tenant-admin";
 import { validatePayload } from "./validate-payload";
 
@@ -19,7 +22,34 @@ export async function listTenantSummaries(): Promise<TenantSummary[]> {
   return (await listTenants()).map((tenant) => ({ id: tenant._id, name: tenant.name }));
 }
 
-/** SPEC §6 DELETE /tenants/{t}: the tenant and all its data, audit log included; 404 when unknown. */
+/**
+ * SPEC §6 DELETE /tenants/{t}: the tenant and all its data, audit log included;
+ * 404 when unknown. Ordered: the tenant is marked first, so its tokens stop
+ * authenticating at once; a deletion cut short is finished by the background
+ * job, and a DELETE of a tenant being deleted finishes it too.
+ */
 export async function deleteTenant(id: string): Promise<void> {
-  if (!(await deleteTenantCascade(id))) throw RosterError.notFound(`Tenant ${id} not found`);
+  if (!(await deleteTenantCascade(id, getRuntime().now()))) throw RosterError.notFound(`Tenant ${id} not found`);
+}
+
+/** Background job: finishes deletions cut short by a crash, one process per tenant (SPEC §10). */
+export async function finishTenantDeletions(logger: Logger): Promise<number> {
+  const runtime = getRuntime();
+  let finished = 0;
+  for (const id of await findDeletingTenantIds()) {
+    const job = `tenant-delete:${id}`;
+    try {
+      if (!(await acquireLease(job, runtime.processId, runtime.leaseMs, runtime.now()))) continue;
+      try {
+        await purgeTenantData(id);
+        finished++;
+        logger.warn({ tenant: id }, "finished deleting a tenant with all its data and audit log");
+      } finally {
+        await releaseLease(job, runtime.processId);
+      }
+    } catch (error) {
+      logger.error({ err: error, tenant: id }, "finishing a tenant deletion failed");
+    }
+  }
+  return finished;
 }

@@ -1,31 +1,29 @@
 import {
+  LEAVE_DATE_ACTOR,
   RosterError,
-  checkProfileCompleteness,
   checkSeatAvailable,
-  classifyTransition,
+  decideTransition,
   diffForAudit,
   isLeaveDue,
-  planDeactivation,
-  planRemoval,
-  shouldClearLeaveDateOnReactivation,
+  offboardingKind,
   type Effect,
-  type Initiator,
   type ScimJson,
+  type TransitionRequest,
 } from "../domain";
 import { scimToUserFields, userDocToScim } from "./user-resource";
 import { appendAudit } from "../store/audit-store";
 import type { UserDoc } from "../store/documents";
 import { newId } from "../store/new-id";
-import { finishTransition, insertTransition, type TransitionDoc } from "../store/transition-store";
+import { finishTransition, insertTransition, markTransitionCommitted, type TransitionDoc } from "../store/transition-store";
 import { countLiveUsers, deleteUserHard, findLiveUser, insertUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
 import { recordAudit } from "./record-audit";
-import { getRuntime, type ActionContext } from "./context";
+import { getRuntime, type ActionContext, type CascadeOutcome } from "./context";
 import { hashPassword } from "./hash-password";
-import { loadOffboardingInput } from "./offboarding-input";
+import { loadOffboardingFacts, userFacts } from "./offboarding-input";
 import { runCascade } from "./run-cascade";
-import { loadTenantSettings, type TenantSettings } from "./tenant-policy";
+import { loadTenantSettings } from "./tenant-policy";
 
-export const LEAVE_DATE_ACTOR = "system:leave-date";
+export { LEAVE_DATE_ACTOR };
 
 /** Thrown when the user changed between a PATCH's read and its write; the caller retries. */
 export class ConcurrentWrite extends Error {}
@@ -88,9 +86,6 @@ export async function replaceUser(ctx: ActionContext, id: string, instance: Scim
   if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
   if (readVersion !== undefined && readVersion !== current.version) throw new ConcurrentWrite();
 
-  const runtime = getRuntime();
-  const now = runtime.now();
-  const settings = await loadTenantSettings(ctx.tenant);
   const fields = scimToUserFields(instance);
   await checkManagerReference(ctx.tenant, id, fields);
   const next: UserDoc = {
@@ -100,7 +95,7 @@ export async function replaceUser(ctx: ActionContext, id: string, instance: Scim
     tenant: current.tenant,
     version: current.version + 1,
     created: current.created,
-    lastModified: now,
+    lastModified: getRuntime().now(),
     deletedAt: null,
     erasedAt: current.erasedAt ?? null,
     leaveDateRefusedFor: current.leaveDateRefusedFor ?? null,
@@ -108,56 +103,13 @@ export async function replaceUser(ctx: ActionContext, id: string, instance: Scim
     passwordHash: typeof instance.password === "string" ? await hashPassword(instance.password) : current.passwordHash,
   };
   if (!next.passwordHash) delete next.passwordHash;
-
-  let kind = classifyTransition(current, next);
-  let initiator: Initiator = { actor: ctx.actor, bulk: ctx.bulk, leaveDate: false };
-  if (kind === "reactivate") {
-    requireCompleteProfile(next, settings);
-    if (next.roster && shouldClearLeaveDateOnReactivation(next.roster.leaveDate, now)) delete next.roster.leaveDate;
-  } else if (kind === "deactivate") {
-    requireCompleteProfile(next, settings);
-  } else if (next.active && isLeaveDue(next.roster?.leaveDate, now)) {
-    // A leave date set in the past deactivates at once, by the leave date's authority (SPEC §4 Leave date).
-    kind = "deactivate";
-    initiator = { actor: LEAVE_DATE_ACTOR, bulk: ctx.bulk, leaveDate: true };
-    next.active = false;
-  }
-
-  let effects: Effect[] = [];
-  if (kind === "deactivate") {
-    const plan = planDeactivation(await loadOffboardingInput(current, settings.tenant, settings.policy, initiator));
-    if (!plan.ok) {
-      if (!initiator.leaveDate) throw RosterError.fromRefusal(plan.refusal);
-      // refused leave date: the rest of the update still applies, the user stays active
-      await auditLeaveDateRefusal(ctx, next, plan.refusal.reason, now);
-      next.leaveDateRefusedFor = next.roster?.leaveDate ? new Date(next.roster.leaveDate) : null;
-      kind = null;
-      next.active = true;
-    } else {
-      effects = plan.effects;
-    }
-  }
-
-  const change = diffForAudit(userDocToScim(current), userDocToScim(next));
-  if (!kind) {
-    if (!Object.keys(change.after).length && !Object.keys(change.before).length && next.passwordHash === current.passwordHash) return current;
-    if (!(await replaceUserIfVersion(next, current.version))) throw conflictFor(ctx);
-    await recordAudit(ctx, "user.update", id, change, now);
-    return next;
-  }
-  const action = kind === "deactivate" ? "user.deactivate" : "user.reactivate";
-  const actor = initiator.leaveDate ? LEAVE_DATE_ACTOR : ctx.actor;
-  await commitTransition({ ...ctx, actor }, action, current, next, change, effects, () => replaceUserIfVersion(next, current.version));
-  return next;
+  return applyDecision(ctx, "update", current, next);
 }
 
 /** DELETE /Users/:id: soft delete with every deactivation effect (SPEC §4 Remove). */
 export async function removeUser(ctx: ActionContext, id: string): Promise<void> {
   const current = await getUser(ctx.tenant, id);
   if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
-  const settings = await loadTenantSettings(ctx.tenant);
-  const plan = planRemoval(await loadOffboardingInput(current, settings.tenant, settings.policy, { actor: ctx.actor, bulk: ctx.bulk, leaveDate: false }));
-  if (!plan.ok) throw RosterError.fromRefusal(plan.refusal);
   const now = getRuntime().now();
   const next: UserDoc = {
     ...current,
@@ -168,39 +120,78 @@ export async function removeUser(ctx: ActionContext, id: string): Promise<void> 
     // frees the userName for a new resource while keeping the index plain (SPEC §8)
     userNameKey: `\u0000removed:${current._id}`,
   };
-  const change = current.active ? { before: { active: true }, after: { active: false } } : { before: {}, after: {} };
-  await commitTransition(ctx, "user.remove", current, next, change, plan.effects, () => replaceUserIfVersion(next, current.version));
+  await applyDecision(ctx, "remove", current, next);
 }
 
 /**
- * Leave-date deactivation run by the background job (SPEC §4 Leave date):
- * same guards, no completeness check, one refusal entry per leave date.
+ * Leave-date deactivation run by the background job (SPEC §4 Leave date): the
+ * user's own after-image is unchanged, so decideTransition sees a due leave
+ * date and applies the same guards as a request, with one refusal entry per leave date.
  */
 export async function deactivateForLeaveDate(tenant: string, id: string): Promise<"deactivated" | "refused" | "skipped"> {
   const current = await findLiveUser(tenant, id);
-  const now = getRuntime().now();
-  if (!current || !current.active || !isLeaveDue(current.roster?.leaveDate, now)) return "skipped";
+  if (!current || !current.active || !isLeaveDue(current.roster?.leaveDate, getRuntime().now())) return "skipped";
   const ctx: ActionContext = { tenant, actor: LEAVE_DATE_ACTOR, requestId: `job-${newId()}`, bulk: false };
-  const settings = await loadTenantSettings(tenant);
-  const plan = planDeactivation(await loadOffboardingInput(current, settings.tenant, settings.policy, { actor: LEAVE_DATE_ACTOR, bulk: false, leaveDate: true }));
-  if (!plan.ok) {
-    await auditLeaveDateRefusal(ctx, current, plan.refusal.reason, now);
-    return "refused";
-  }
-  const next: UserDoc = { ...current, active: false, version: current.version + 1, lastModified: now };
-  const change = { before: { active: true }, after: { active: false } };
+  const next: UserDoc = { ...current, version: current.version + 1, lastModified: getRuntime().now() };
   try {
-    await commitTransition(ctx, "user.deactivate", current, next, change, plan.effects, () => replaceUserIfVersion(next, current.version));
+    const written = await applyDecision(ctx, "update", current, next);
+    return written.active ? "refused" : "deactivated";
   } catch (error) {
     if (error instanceof ConcurrentWrite) return "skipped";
     throw error;
   }
-  return "deactivated";
 }
 
 /**
+ * The one path of every user write that may be a transition: loads the facts
+ * an offboarding needs, asks decideTransition (SPEC §4), then writes the plain
+ * update or commits the transition. Returns the user as written (or unchanged).
+ */
+async function applyDecision(ctx: ActionContext, kind: "update" | "remove", current: UserDoc, next: UserDoc): Promise<UserDoc> {
+  const now = getRuntime().now();
+  const settings = await loadTenantSettings(ctx.tenant);
+  const request: Omit<TransitionRequest, "facts"> = {
+    kind,
+    current: { ...userFacts(current), leaveDateRefusedFor: current.leaveDateRefusedFor },
+    after: userDocToScim(next),
+    afterActive: next.active,
+    afterLeaveDate: next.roster?.leaveDate,
+    policy: settings.policy,
+    initiator: { actor: ctx.actor, bulk: ctx.bulk, leaveDate: ctx.actor === LEAVE_DATE_ACTOR },
+    now,
+  };
+  const facts = offboardingKind(request) ? await loadOffboardingFacts(current, settings.tenant) : null;
+  const decision = decideTransition({ ...request, facts });
+  if (decision.outcome === "refused") throw RosterError.fromRefusal(decision.refusal);
+
+  next.active = decision.changes.active;
+  if (decision.changes.clearLeaveDate && next.roster) delete next.roster.leaveDate;
+  const refusal = decision.changes.leaveDateRefusal;
+  if (refusal) {
+    if (refusal.audit) await auditLeaveDateRefusal(ctx, current, refusal.leaveDate, refusal.reason, now);
+    next.leaveDateRefusedFor = refusal.leaveDate;
+  }
+
+  const change = kind === "remove" ? (current.active ? { before: { active: true }, after: { active: false } } : { before: {}, after: {} }) : diffForAudit(userDocToScim(current), userDocToScim(next));
+  if (decision.outcome === "update") {
+    if (!Object.keys(change.after).length && !Object.keys(change.before).length && next.passwordHash === current.passwordHash) return current;
+    if (!(await replaceUserIfVersion(next, current.version))) throw conflictFor(ctx);
+    await recordAudit(ctx, "user.update", current._id, change, now);
+    return next;
+  }
+  const action = TRANSITION_ACTIONS[decision.kind];
+  await commitTransition({ ...ctx, actor: decision.actor }, action, current, next, change, decision.effects);
+  return next;
+}
+
+const TRANSITION_ACTIONS = { deactivate: "user.deactivate", reactivate: "user.reactivate", remove: "user.remove" } as const;
+
+/**
  * Records the transition, then commits the user's own change as the single
- * write that decides whether it happened, then runs the cascade (SPEC §4 Crash safety).
+ * write that decides whether it happened, then runs the cascade (SPEC §4 Crash
+ * safety). Once the commit landed the change happened: a cascade that fails
+ * or is taken over by another process is finished by the sweep, and the
+ * request still succeeds (a retry by the identity provider would change nothing).
  */
 async function commitTransition(
   ctx: ActionContext,
@@ -209,7 +200,6 @@ async function commitTransition(
   next: UserDoc,
   change: { before: Record<string, unknown>; after: Record<string, unknown> },
   effects: Effect[],
-  write: () => Promise<boolean>,
 ): Promise<void> {
   const runtime = getRuntime();
   const now = runtime.now();
@@ -217,6 +207,7 @@ async function commitTransition(
     _id: newId(),
     tenant: ctx.tenant,
     userId: current._id,
+    userVersion: current.version,
     action,
     actor: ctx.actor,
     requestId: ctx.requestId,
@@ -226,6 +217,7 @@ async function commitTransition(
     effects,
     done: [],
     status: "pending",
+    committed: false,
     leaseOwner: runtime.processId,
     leaseUntil: new Date(now.getTime() + runtime.leaseMs),
   };
@@ -233,17 +225,22 @@ async function commitTransition(
   next.lastTransition = transition._id;
   let written = false;
   try {
-    written = await write();
+    written = await replaceUserIfVersion(next, current.version);
   } finally {
+    // the sweep fences the user's version before aborting, so an aborted transition never lands later
     if (!written) await finishTransition(ctx.tenant, transition._id, "aborted");
   }
   if (!written) throw conflictFor(ctx);
-  await runCascade(transition);
-}
-
-function requireCompleteProfile(next: UserDoc, settings: TenantSettings): void {
-  const refusal = checkProfileCompleteness(userDocToScim(next), settings.policy);
-  if (refusal) throw RosterError.fromRefusal(refusal);
+  let outcome: CascadeOutcome;
+  try {
+    await markTransitionCommitted(ctx.tenant, transition._id);
+    outcome = (await runCascade(transition)) ? "complete" : "takenOver";
+  } catch (error) {
+    outcome = "failed";
+    runtime.reportCascade?.({ tenant: ctx.tenant, transition: transition._id, user: current._id, outcome, error });
+    return;
+  }
+  if (outcome !== "complete") runtime.reportCascade?.({ tenant: ctx.tenant, transition: transition._id, user: current._id, outcome });
 }
 
 /**
@@ -261,11 +258,7 @@ async function checkManagerReference(_tenant: string, selfId: string | null, fie
  * The entry id is derived from the user and the leave date, so a request and
  * the background job refusing the same leave date at once still write one entry.
  */
-async function auditLeaveDateRefusal(ctx: ActionContext, user: UserDoc, reason: string, now: Date): Promise<void> {
-  const leaveDate = user.roster?.leaveDate ? new Date(user.roster.leaveDate) : null;
-  if (!leaveDate || Number.isNaN(leaveDate.getTime())) return;
-  const refusedFor = user.leaveDateRefusedFor ? new Date(user.leaveDateRefusedFor).getTime() : null;
-  if (refusedFor === leaveDate.getTime()) return;
+async function auditLeaveDateRefusal(ctx: ActionContext, user: UserDoc, leaveDate: Date, reason: string, now: Date): Promise<void> {
   await markLeaveDateRefused(user.tenant, user._id, leaveDate);
   await appendAudit({
     _id: `${user._id}:leave-date-refused:${leaveDate.toISOString()}`,

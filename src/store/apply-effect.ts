@@ -44,5 +44,9 @@ export async function applyEffect(transition: TransitionDoc, index: number, effe
     case "revokeApiKeys":
       await revokeCredentials(tenant, effect.userId, "apiKey", now);
       return;
+    default: {
+      const unknown: never = effect;
+      throw new Error(`unknown cascade step ${JSON.stringify(unknown)}`);
+    }
   }
 }

@@ -4,15 +4,22 @@ import { translateStoreError } from "./translate-store-error";
 
 export type { TenantDoc };
 
+/** A live tenant: one being deleted is already gone for every request (SPEC §6 DELETE /tenants). */
 export async function findTenant(id: string): Promise<TenantDoc | null> {
-  return TenantModel.findById(id).lean<TenantDoc>().exec();
+  return TenantModel.findOne({ _id: id, deletingSince: null }).lean<TenantDoc>().exec();
 }
 
 export async function listTenants(): Promise<TenantDoc[]> {
-  return TenantModel.find({}).sort({ _id: 1 }).lean<TenantDoc[]>().exec();
+  return TenantModel.find({ deletingSince: null }).sort({ _id: 1 }).lean<TenantDoc[]>().exec();
 }
 
-/** Creates a tenant; false when it exists already. */
+/** Ids of tenants whose deletion started and has not finished (a crash or a process stopped half-way). */
+export async function findDeletingTenantIds(): Promise<string[]> {
+  const docs = await TenantModel.find({ deletingSince: { $ne: null } }, { _id: 1 }).lean<Array<{ _id: string }>>().exec();
+  return docs.map((doc) => doc._id);
+}
+
+/** Creates a tenant; false when it exists already (live or being deleted). */
 export async function insertTenant(id: string, name: string, now: Date): Promise<boolean> {
   try {
     await TenantModel.collection.insertOne({ _id: id, name, created: now, policy: {}, ownerId: null } as never);
@@ -33,11 +40,43 @@ export async function setOwner(id: string, ownerId: string | null): Promise<bool
   return result.matchedCount === 1;
 }
 
-/** Deletes a tenant and everything it owns, its audit log included (SPEC §6). */
-export async function deleteTenantCascade(id: string): Promise<boolean> {
-  const result = await TenantModel.deleteOne({ _id: id }).exec();
-  for (const model of [UserModel, GroupModel, MembershipModel, TokenModel, AuditModel, TransitionModel, CredentialModel]) {
-    await (model as unknown as typeof UserModel).deleteMany({ tenant: id }).exec();
-  }
-  return result.deletedCount === 1;
+/** Collections keyed by tenant, in purge order: tokens first, so nothing authenticates while the rest goes. */
+const TENANT_DATA = [TokenModel, UserModel, GroupModel, MembershipModel, CredentialModel, TransitionModel, AuditModel] as unknown as Array<typeof UserModel>;
+
+/**
+ * Step 1 of a deletion: marks the tenant as being deleted, so every request
+ * refuses it from now on. False when the tenant does not exist.
+ */
+export async function markTenantDeleting(id: string, now: Date): Promise<boolean> {
+  const result = await TenantModel.updateOne({ _id: id, deletingSince: null }, { $set: { deletingSince: now } }).exec();
+  if (result.matchedCount === 1) return true;
+  // already being deleted: the caller finishes the job
+  return (await TenantModel.exists({ _id: id }).exec()) !== null;
+}
+
+/**
+ * Step 2: deletes everything the tenant owns, then the tenant itself. Idempotent:
+ * a crash half-way leaves the mark, and any process finishes the job (SPEC §6).
+ */
+export async function purgeTenantData(id: string): Promise<void> {
+  for (const model of TENANT_DATA) await model.deleteMany({ tenant: id }).exec();
+  await TenantModel.deleteOne({ _id: id, deletingSince: { $ne: null } }).exec();
+}
+
+/** Whether documents of a tenant id are left with no live tenant (a deletion cut short, or a write that raced it). */
+export async function hasTenantLeftovers(id: string): Promise<boolean> {
+  for (const model of TENANT_DATA) if (await model.exists({ tenant: id }).exec()) return true;
+  return false;
+}
+
+/** Leftovers of a tenant id that has no tenant document: purged before the id is used again. */
+export async function purgeOrphanTenantData(id: string): Promise<void> {
+  for (const model of TENANT_DATA) await model.deleteMany({ tenant: id }).exec();
+}
+
+/** Deletes a tenant and everything it owns, its audit log included (SPEC §6): mark, then purge. */
+export async function deleteTenantCascade(id: string, now = new Date()): Promise<boolean> {
+  if (!(await markTenantDeleting(id, now))) return false;
+  await purgeTenantData(id);
+  return true;
 }

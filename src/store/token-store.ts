@@ -1,4 +1,4 @@
-import { TokenModel, type TokenDoc } from "./models";
+import { TenantModel, TokenModel, type TokenDoc } from "./models";
 
 export type { TokenDoc };
 
@@ -8,6 +8,17 @@ export async function insertToken(doc: TokenDoc): Promise<void> {
 
 export async function findTokenByHash(hash: string): Promise<TokenDoc | null> {
   return TokenModel.findOne({ hash }).lean<TokenDoc>().exec();
+}
+
+/**
+ * The token with this hash, if its tenant is live: a tenant being deleted (or
+ * half-deleted by a crash) authenticates nothing (SPEC §6, §7).
+ */
+export async function findLiveTokenByHash(hash: string): Promise<TokenDoc | null> {
+  const token = await findTokenByHash(hash);
+  if (!token) return null;
+  const live = await TenantModel.exists({ _id: token.tenant, deletingSince: null }).exec();
+  return live ? token : null;
 }
 
 export async function listTokens(tenant: string): Promise<TokenDoc[]> {

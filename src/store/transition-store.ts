@@ -47,7 +47,14 @@ export async function findAbandonedTransitions(now: Date, limit: number): Promis
     .exec();
 }
 
-/** Takes over an abandoned transition; false when another process took it first. */
+/** Records that the user's commit write landed, so a sweep resumes the transition whatever the user carries later. */
+export async function markTransitionCommitted(tenant: string, id: string): Promise<void> {
+  return withDocumentLock(`transitions:${id}`, async () => {
+    await TransitionModel.updateOne({ tenant, _id: id }, { $set: { committed: true } }).exec();
+  });
+}
+
+/** Takes over an abandoned transition; null when it is not abandoned or another process took it first. */
 export async function claimTransition(tenant: string, id: string, owner: string, now: Date, leaseMs: number): Promise<TransitionDoc | null> {
   return withDocumentLock(`transitions:${id}`, async () => {
     const expired = await TransitionModel.findOne({ tenant, _id: id, status: "pending", leaseUntil: { $lt: now } }, { leaseUntil: 1 }).lean<{ leaseUntil: Date }>().exec();
@@ -65,11 +72,23 @@ export async function claimTransition(tenant: string, id: string, owner: string,
   });
 }
 
-function decoded(doc: TransitionDoc): TransitionDoc {
-  return { ...doc, before: decodeChange(doc.before) ?? {}, after: decodeChange(doc.after) ?? {} };
+/** Redacts a user's transitions' before/after with `redact` (SPEC §4 Erase: no personal value survives anywhere). */
+export async function redactTransitionsOf(tenant: string, userId: string, redact: (change: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const docs = await TransitionModel.find({ tenant, userId }, { before: 1, after: 1 }).lean<Array<Pick<TransitionDoc, "_id" | "before" | "after">>>().exec();
+  for (const doc of docs) {
+    const before = redact(decodeChange(doc.before) ?? {});
+    const after = redact(decodeChange(doc.after) ?? {});
+    await withDocumentLock(`transitions:${doc._id}`, async () => {
+      await TransitionModel.collection.updateOne({ tenant, _id: doc._id } as never, { $set: { before: encodeChange(before), after: encodeChange(after) } } as never);
+    });
+  }
 }
 
-export async function findTransition(tenant: string, id: string): Promise<TransitionDoc | null> {
-  const doc = await TransitionModel.findOne({ tenant, _id: id }).lean<TransitionDoc>().exec();
-  return doc && decoded(doc);
+/** Whether the user's latest transition is still pending (its cascade may still write audit entries). */
+export async function isTransitionPending(tenant: string, id: string): Promise<boolean> {
+  return (await TransitionModel.countDocuments({ tenant, _id: id, status: "pending" }).exec()) > 0;
+}
+
+function decoded(doc: TransitionDoc): TransitionDoc {
+  return { ...doc, before: decodeChange(doc.before) ?? {}, after: decodeChange(doc.after) ?? {} };
 }

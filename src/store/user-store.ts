@@ -47,17 +47,16 @@ export async function replaceUserIfVersion(doc: UserDoc, expectedVersion: number
   });
 }
 
-/** Applies a partial update only if the version still matches. */
-export async function updateUserIfVersion(tenant: string, id: string, expectedVersion: number, set: Record<string, unknown>, unset: string[] = []): Promise<boolean> {
+/**
+ * Moves a user past `expectedVersion` without changing it, so a commit write
+ * still expecting that version can never land (SPEC §4 Crash safety: the sweep
+ * fences a stalled commit before aborting its transition). False when the
+ * version had moved already.
+ */
+export async function fenceUserVersion(tenant: string, id: string, expectedVersion: number): Promise<boolean> {
   return withDocumentLock(`users:${id}`, async () => {
-    const update: Record<string, unknown> = { $set: { ...set, version: expectedVersion + 1 } };
-    if (unset.length) update.$unset = Object.fromEntries(unset.map((key) => [key, ""]));
-    try {
-      const result = await UserModel.collection.updateOne({ tenant, _id: id, version: expectedVersion } as never, update as never);
-      return result.matchedCount === 1;
-    } catch (error) {
-      throw translateStoreError(error, "userName");
-    }
+    const result = await UserModel.collection.updateOne({ tenant, _id: id, version: expectedVersion } as never, { $inc: { version: 1 } } as never);
+    return result.matchedCount === 1;
   });
 }
 

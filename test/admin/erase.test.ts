@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import mongoose from "mongoose";
 import { findAnyUser } from "../../src/store/user-store";
 import { newTenant, startTestServer, userBody, type TestServer, type TestTenant } from "../support/test-server";
 import { auditOf, createUser, deactivate, remove } from "./admin-helpers";
@@ -165,5 +166,31 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/erase", () => {
     await deactivate(other, id);
     expect((await tenant.admin("POST", `/users/${id}/erase`)).status).to.equal(404);
     expect((await other.scim("GET", `/Users/${id}`)).body.userName).to.equal("foreign.leaver");
+  });
+
+  it("leaves none of the erased values in any collection, the transitions included [leader cascade]", async () => {
+    const tenant = await newTenant(server);
+    const distinctive = { name: { givenName: "Quillfeather", familyName: "Zanzibarova" }, displayName: "Quillfeather Zanzibarova", nickName: "Quilly", title: "Amber Surveyor", emails: [{ value: "q.zanzibarova@example.org", type: "work" }], phoneNumbers: [{ value: "+1 555 0199 42" }] };
+    const boss = await createUser(tenant, "boss.of.quill");
+    const leader = await createUser(tenant, "quill.zanzibarova", { ...distinctive, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: boss } } });
+    await createUser(tenant, "quill.report", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: leader } } });
+    const group = await tenant.scim("POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "urn:ietf:params:scim:schemas:extension:roster:2.0:Group"], displayName: "Quill team", members: [{ value: leader }], "urn:ietf:params:scim:schemas:extension:roster:2.0:Group": { manager: { value: leader } } });
+    expect(group.status).to.equal(201);
+    // a PUT that deactivates and changes the title: the transition records personal values on both sides
+    const current = (await tenant.scim("GET", `/Users/${leader}`)).body;
+    const put = await tenant.scim("PUT", `/Users/${leader}`, { ...current, title: "Obsidian Cartographer", active: false });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    expect((await tenant.admin("POST", `/users/${leader}/erase`)).status).to.equal(200);
+
+    const values = ["Quillfeather", "Zanzibarova", "Quilly", "Amber Surveyor", "Obsidian Cartographer", "q.zanzibarova@example.org", "+1 555 0199 42", "quill.zanzibarova"];
+    const found: string[] = [];
+    for (const { name } of await mongoose.connection.db!.listCollections().toArray()) {
+      const docs = await mongoose.connection.db!.collection(name).find({ $or: [{ tenant: tenant.id }, { _id: tenant.id as never }] }).toArray();
+      for (const doc of docs) {
+        const text = JSON.stringify(doc).toLowerCase();
+        for (const value of values) if (text.includes(value.toLowerCase())) found.push(`${name}: ${value}`);
+      }
+    }
+    expect(found).to.deep.equal([]);
   });
 });

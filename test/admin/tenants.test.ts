@@ -4,7 +4,10 @@ import { expect } from "chai";
 import pino from "pino";
 import { loadConfig } from "../../src/config/load-config";
 import { startRoster, type RunningRoster } from "../../src/start-roster";
+import { finishTenantDeletions } from "../../src/services/tenants";
 import { countAudit } from "../../src/store/audit-store";
+import { TokenModel, UserModel } from "../../src/store/models";
+import { hasTenantLeftovers, markTenantDeleting } from "../../src/store/tenant-store";
 import { ADMIN_TOKEN, request, userBody, type TestServer } from "../support/test-server";
 import { admin } from "./admin-helpers";
 
@@ -123,6 +126,49 @@ describe("/admin/v1/tenants", () => {
       await admin(server, "POST", "/tenants", { id });
       expect((await admin(server, "DELETE", `/tenants/${id}`)).status).to.equal(204);
       expect((await admin(server, "POST", "/tenants", { id })).status).to.equal(201);
+    });
+
+    it("refuses the tokens of a tenant whose deletion was cut short, and the sweep finishes it [crash after the mark]", async () => {
+      const id = tenantId();
+      await admin(server, "POST", "/tenants", { id });
+      const issued = await admin(server, "POST", `/tenants/${id}/tokens`, { label: "idp" });
+      const scim = (method: string, path: string, body?: unknown) => request(`${server.url}/scim/v2${path}`, method, { token: issued.body.token, body });
+      expect((await scim("POST", "/Users", userBody("left.behind"))).status).to.equal(201);
+
+      // the first step of a deletion, then the process dies
+      expect(await markTenantDeleting(id, new Date())).to.equal(true);
+      expect((await scim("GET", "/Users")).status).to.equal(401);
+      expect((await admin(server, "GET", "/tenants")).body.tenants.map((tenant: { id: string }) => tenant.id)).to.not.include(id);
+      expect((await admin(server, "GET", `/tenants/${id}/policy`)).status).to.equal(404);
+      expect((await admin(server, "POST", "/tenants", { id })).status, "the id is not reused while leftovers exist").to.equal(409);
+
+      expect(await finishTenantDeletions(pino({ level: "silent" }))).to.be.greaterThan(0);
+      expect(await hasTenantLeftovers(id)).to.equal(false);
+      expect((await admin(server, "POST", "/tenants", { id })).status).to.equal(201);
+    });
+
+    it("finishes a deletion cut short when DELETE is sent again [crash half-way through the purge]", async () => {
+      const id = tenantId();
+      await admin(server, "POST", "/tenants", { id });
+      const issued = await admin(server, "POST", `/tenants/${id}/tokens`, { label: "idp" });
+      expect((await request(`${server.url}/scim/v2/Users`, "POST", { token: issued.body.token, body: userBody("half.gone") })).status).to.equal(201);
+      await markTenantDeleting(id, new Date());
+      await TokenModel.deleteMany({ tenant: id }).exec();
+      expect((await admin(server, "DELETE", `/tenants/${id}`)).status).to.equal(204);
+      expect(await hasTenantLeftovers(id)).to.equal(false);
+    });
+
+    it("never lets a re-created tenant inherit documents left under its id [write racing a deletion]", async () => {
+      const id = tenantId();
+      await admin(server, "POST", "/tenants", { id });
+      expect((await admin(server, "DELETE", `/tenants/${id}`)).status).to.equal(204);
+      // a request authenticated before the deletion wrote its user after the purge
+      await UserModel.collection.insertOne({ _id: `orphan-${id}`, tenant: id, userName: "orphan", userNameKey: "orphan", active: true, deletedAt: null, version: 1, emailKeys: [] } as never);
+      expect((await admin(server, "POST", "/tenants", { id })).status).to.equal(201);
+      const issued = await admin(server, "POST", `/tenants/${id}/tokens`, { label: "idp" });
+      const listed = await request(`${server.url}/scim/v2/Users`, "GET", { token: issued.body.token });
+      expect(listed.status).to.equal(200);
+      expect(listed.body.totalResults).to.equal(0);
     });
   });
 });

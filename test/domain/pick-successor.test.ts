@@ -52,13 +52,8 @@ describe("pickSuccessor", () => {
   });
 
   describe("block", () => {
-    it("blocks a team leader [block]", () => {
-      expect(pickSuccessor(offboarding({ policy: { reassignReportsTo: "block" } }))).to.deep.equal({ kind: "block" });
-    });
-
-    it("does not block a user who leads nobody [block]", () => {
-      const input = offboarding({ policy: { reassignReportsTo: "block" }, reportIds: [], groupIdsLed: [] });
-      expect(pickSuccessor(input)).to.deep.equal({ kind: "none" });
+    it("picks nobody: a leader is refused before a successor is looked for [block]", () => {
+      expect(pickSuccessor(offboarding({ policy: { reassignReportsTo: "block" }, reportIds: [], groupIdsLed: [] }))).to.deep.equal({ kind: "none" });
     });
   });
 });

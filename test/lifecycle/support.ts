@@ -160,16 +160,16 @@ export interface RosterChild {
 
 const MAIN = path.resolve(__dirname, "../../src/main.js");
 
-/** Starts a child Roster and waits until /healthz answers (SPEC §2). */
-export async function startRosterChild(env: Record<string, string> = {}): Promise<RosterChild> {
+/** Starts a child Roster and waits until /healthz answers (SPEC §2); on the run's database unless told otherwise. */
+export async function startRosterChild(env: Record<string, string> = {}, database?: { uri: string; name: string }): Promise<RosterChild> {
   const port = await findFreePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       PORT: String(port),
-      MONGODB_URI: testDatabaseUri(),
-      ROSTER_DB_NAME: TEST_DB_NAME,
+      MONGODB_URI: database?.uri ?? testDatabaseUri(),
+      ROSTER_DB_NAME: database?.name ?? TEST_DB_NAME,
       ROSTER_RATE_LIMIT: "0",
       ROSTER_ADMIN_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: "info",

@@ -7,6 +7,8 @@ export interface TenantDoc {
   created: Date;
   policy?: Partial<Policy>;
   ownerId?: string | null;
+  /** set when a deletion started: the tenant is gone for every request, its data is being purged (SPEC §6) */
+  deletingSince?: Date | null;
 }
 
 const tenantSchema = new Schema<TenantDoc>(
@@ -16,8 +18,12 @@ const tenantSchema = new Schema<TenantDoc>(
     created: { type: Date, required: true },
     policy: { type: Schema.Types.Mixed },
     ownerId: { type: String, default: null },
+    deletingSince: { type: Date, default: null },
   },
   { versionKey: false, collection: "tenants", autoIndex: false, minimize: false },
 );
+
+// deletions cut short, found by the background job (SPEC §6)
+tenantSchema.index({ deletingSince: 1 });
 
 export const TenantModel = mongoose.model<TenantDoc>("Tenant", tenantSchema);

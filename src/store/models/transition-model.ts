@@ -5,6 +5,8 @@ export interface TransitionDoc {
   _id: string;
   tenant: string;
   userId: string;
+  /** the user's version the commit write replaces; the sweep fences it before aborting (SPEC §4 Crash safety) */
+  userVersion: number;
   action: "user.deactivate" | "user.reactivate" | "user.remove";
   actor: string;
   requestId: string;
@@ -16,6 +18,8 @@ export interface TransitionDoc {
   /** indexes of effects already applied */
   done: number[];
   status: "pending" | "complete" | "aborted";
+  /** set right after the user's commit write landed: a pending transition marked so is always resumed */
+  committed?: boolean;
   leaseOwner: string;
   leaseUntil: Date;
 }

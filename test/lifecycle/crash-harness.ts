@@ -1,0 +1,191 @@
+/**
+ * Random kill -9 of a Roster process while team leaders are deactivated and
+ * removed, with a second process resuming (SPEC §4 Crash safety, §10). Shared
+ * by the short mocha test and `npm run crash -- --kills N`. The harness talks
+ * to the children over HTTP and reads the database through mongoose, which the
+ * caller has connected to the same database.
+ */
+import { randomUUID } from "node:crypto";
+import { queryAudit } from "../../src/store/audit-store";
+import { listCredentials } from "../../src/store/credential-store";
+import { findGroupIdsLedBy } from "../../src/store/group-store";
+import { TransitionModel } from "../../src/store/models";
+import { findAnyUser, findReportIds } from "../../src/store/user-store";
+import { createTenant, issueToken } from "../../src/services/tenant-admin";
+import { ADMIN_TOKEN, request, userBody } from "../support/test-server";
+import { ROSTER_GROUP, managedBy, sleep, startRosterChild, waitFor, type RosterChild } from "./support";
+
+export interface CrashOptions {
+  kills: number;
+  database: { uri: string; name: string };
+  log?: (line: string) => void;
+}
+
+export interface CrashReport {
+  kills: number;
+  halfOffboarded: number;
+  duplicateEntries: number;
+  acknowledgedWritesLost: number;
+  problems: string[];
+  elapsedMs: number;
+}
+
+const ENV = { ROSTER_LEASE_MS: "400", ROSTER_JOB_INTERVAL_MS: "150", LOG_LEVEL: "warn" };
+
+interface Leader {
+  id: string;
+  reportIds: string[];
+  groupIds: string[];
+  op: "deactivate" | "remove";
+  /** the status the killed process answered, or null when the kill came first */
+  answered: number | null;
+}
+
+interface Round {
+  tenant: string;
+  leaders: Leader[];
+  /** users whose create was answered 201 before the kill, with the title they were created with */
+  created: Array<{ id: string; title: string }>;
+}
+
+/** Runs `kills` rounds: set up a tenant, fire leader offboardings and plain writes at a child, kill it at a random moment. */
+export async function runCrashRounds(options: CrashOptions): Promise<CrashReport> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const resumer = await startRosterChild(ENV, options.database);
+  const rounds: Round[] = [];
+  try {
+    for (let kill = 1; kill <= options.kills; kill++) {
+      const victim = await startRosterChild(ENV, options.database);
+      rounds.push(await oneRound(victim, resumer.url));
+      log(`kill ${kill}/${options.kills}`);
+    }
+    const problems: string[] = [];
+    let halfOffboarded = 0;
+    let duplicateEntries = 0;
+    let acknowledgedWritesLost = 0;
+    for (const round of rounds) {
+      // the resumer finishes (or aborts) whatever the killed process left pending
+      const settled = await waitFor(async () => (await TransitionModel.countDocuments({ tenant: round.tenant, status: "pending" }).exec()) === 0, 30_000, 100);
+      if (!settled) problems.push(`${round.tenant}: transitions still pending`);
+      const verdict = await check(round);
+      halfOffboarded += verdict.halfOffboarded;
+      duplicateEntries += verdict.duplicateEntries;
+      acknowledgedWritesLost += verdict.acknowledgedWritesLost;
+      problems.push(...verdict.problems);
+    }
+    return { kills: options.kills, halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems, elapsedMs: Date.now() - started };
+  } finally {
+    await resumer.stop();
+  }
+}
+
+async function oneRound(victim: RosterChild, resumerUrl: string): Promise<Round> {
+  const tenant = `crash-${randomUUID().slice(0, 8)}`;
+  await createTenant(tenant, undefined);
+  const { token } = await issueToken(tenant, "crash", "admin", "crash-setup");
+  // set-up goes through the process that stays up, so only the offboardings race the kill
+  const scim = (url: string) => (method: string, path: string, body?: unknown) => request(`${url}/scim/v2${path}`, method, { token, body });
+  const admin = (method: string, path: string, body?: unknown) =>
+    request(`${resumerUrl}/admin/v1/tenants/${tenant}${path}`, method, { token: ADMIN_TOKEN, body, headers: body === undefined ? {} : { "Content-Type": "application/json" } });
+  const setup = scim(resumerUrl);
+  const make = async (userName: string, extra: Record<string, unknown> = {}): Promise<string> => {
+    const res = await setup("POST", "/Users", userBody(userName, extra));
+    if (res.status !== 201) throw new Error(`set-up create ${userName}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id;
+  };
+  const boss = await make("boss");
+  const leaders: Leader[] = [];
+  for (let i = 0; i < 3; i++) {
+    const id = await make(`leader${i}`, managedBy(boss));
+    const reportIds = [await make(`l${i}r1`, managedBy(id)), await make(`l${i}r2`, managedBy(id))];
+    const group = await setup("POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", ROSTER_GROUP], displayName: `team ${i}`, members: reportIds.map((value) => ({ value })), [ROSTER_GROUP]: { manager: { value: id } } });
+    if (group.status !== 201) throw new Error(`set-up group: ${group.status}`);
+    await admin("POST", `/users/${id}/sessions`, {});
+    await admin("POST", `/users/${id}/api-keys`, {});
+    leaders.push({ id, reportIds, groupIds: [group.body.id], op: i % 2 === 0 ? "deactivate" : "remove", answered: null });
+  }
+
+  const send = scim(victim.url);
+  const created: Round["created"] = [];
+  const work: Array<Promise<unknown>> = leaders.map(async (leader) => {
+    const res = leader.op === "deactivate" ? await send("PATCH", `/Users/${leader.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] }) : await send("DELETE", `/Users/${leader.id}`);
+    leader.answered = res.status;
+  });
+  for (let i = 0; i < 4; i++) {
+    work.push(
+      (async () => {
+        const title = `title-${randomUUID().slice(0, 6)}`;
+        const res = await send("POST", "/Users", userBody(`plain${i}`, { title }));
+        if (res.status === 201) created.push({ id: res.body.id, title });
+      })(),
+    );
+  }
+  const settled = Promise.allSettled(work);
+  await sleep(Math.floor(Math.random() * 120));
+  victim.process.kill("SIGKILL");
+  await Promise.race([settled, sleep(5000)]);
+  await victim.exited;
+  return { tenant, leaders, created };
+}
+
+async function check(round: Round): Promise<Pick<CrashReport, "halfOffboarded" | "duplicateEntries" | "acknowledgedWritesLost" | "problems">> {
+  const problems: string[] = [];
+  let halfOffboarded = 0;
+  let duplicateEntries = 0;
+  let acknowledgedWritesLost = 0;
+  const { tenant } = round;
+  const audit = await queryAudit({ tenant, limit: 1000 });
+  const seen = new Map<string, number>();
+  for (const entry of audit) {
+    if (!["user.deactivate", "user.remove", "reports.reassign"].includes(entry.action)) continue;
+    const key = `${entry.action}:${entry.target}:${entry.cause ?? ""}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of seen) {
+    if (count > 1) {
+      duplicateEntries += count - 1;
+      problems.push(`${tenant}: ${count} entries ${key}`);
+    }
+  }
+
+  for (const leader of round.leaders) {
+    const user = await findAnyUser(tenant, leader.id);
+    if (!user) throw new Error(`leader ${leader.id} vanished`);
+    const offboarded = !user.active || Boolean(user.deletedAt);
+    const reports = (await findReportIds(tenant, leader.id)).filter((id) => id !== leader.id);
+    const groups = await findGroupIdsLedBy(tenant, leader.id);
+    const credentials = await listCredentials(tenant, leader.id);
+    const main = audit.filter((entry) => entry.target === leader.id && (entry.action === "user.deactivate" || entry.action === "user.remove"));
+    const reassigned = audit.filter((entry) => entry.action === "reports.reassign" && entry.cause === leader.id);
+    const transitions = await TransitionModel.find({ tenant, userId: leader.id }, { status: 1 }).lean<Array<{ status: string }>>().exec();
+    const kept = transitions.filter((t) => t.status !== "aborted").length;
+    const full =
+      offboarded &&
+      reports.length === 0 &&
+      groups.length === 0 &&
+      credentials.every((c) => c.revokedAt !== null) &&
+      main.length === 1 &&
+      reassigned.length === leader.reportIds.length + leader.groupIds.length &&
+      kept === 1 &&
+      (leader.op === "remove" ? Boolean(user.deletedAt) : !user.active);
+    const untouched = !offboarded && reports.length === leader.reportIds.length && groups.length === leader.groupIds.length && credentials.every((c) => c.revokedAt === null) && main.length === 0 && reassigned.length === 0 && kept === 0;
+    if (!full && !untouched) {
+      halfOffboarded++;
+      problems.push(`${tenant}: leader ${leader.id} half-offboarded ${JSON.stringify({ active: user.active, removed: Boolean(user.deletedAt), reports: reports.length, groups: groups.length, main: main.length, reassigned: reassigned.length, kept })}`);
+    }
+    const acknowledged = leader.answered !== null && leader.answered >= 200 && leader.answered < 300;
+    if (acknowledged && !full) {
+      acknowledgedWritesLost++;
+      problems.push(`${tenant}: leader ${leader.id} answered ${leader.answered} but is not offboarded`);
+    }
+  }
+  for (const { id, title } of round.created) {
+    const user = await findAnyUser(tenant, id);
+    if (!user || user.title !== title) {
+      acknowledgedWritesLost++;
+      problems.push(`${tenant}: created user ${id} lost`);
+    }
+  }
+  return { halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems };
+}
