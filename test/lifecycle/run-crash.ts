@@ -4,6 +4,7 @@
  * child at random moments while team leaders are offboarded, and prints what
  * the invariants found. Exit code 1 when any invariant broke.
  */
+import { loadConfig } from "../../src/config/load-config";
 import mongoose from "mongoose";
 import { startDatabase } from "../../src/store/database/start-database";
 import { runCrashRounds } from "./crash-harness";
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(kills) || kills < 1) throw new Error("--kills needs a positive integer");
   const database = await startDatabase({
     log: (line) => process.stderr.write(`${line}\n`),
-    env: { MONGODB_URI: process.env.MONGODB_URI, MONGOMS_SYSTEM_BINARY: process.env.MONGOMS_SYSTEM_BINARY, ROSTER_DB: process.env.ROSTER_DB },
+    config: loadConfig(),
   });
   try {
     await mongoose.connect(database.uri, { dbName: DB_NAME, serverSelectionTimeoutMS: 10_000 });
