@@ -36,10 +36,12 @@ export async function addMembers(tenant: string, groupId: string, userIds: strin
  * Removes members by membership `_id`: FerretDB evaluates a large `$in` against every
  * document (10,000 ids took a minute), while an `_id` lookup is direct on both servers.
  */
-export async function removeMembers(tenant: string, groupId: string, userIds: string[]): Promise<number> {
+export async function removeMembers(_tenant: string, groupId: string, userIds: string[]): Promise<number> {
   let removed = 0;
   for (const chunk of chunksOf(userIds)) {
-    const operations = chunk.map((userId) => ({ deleteOne: { filter: { _id: membershipId(groupId, userId), tenant } } }));
+    // the membership id names the group, whose id is unique across tenants: `_id` alone is the
+    // lookup FerretDB answers directly
+    const operations = chunk.map((userId) => ({ deleteOne: { filter: { _id: membershipId(groupId, userId) } } }));
     removed += (await MembershipModel.collection.bulkWrite(operations as never[], { ordered: false })).deletedCount;
   }
   return removed;
