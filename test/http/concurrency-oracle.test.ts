@@ -73,6 +73,7 @@ async function runClient(tenant: TestTenant, client: number, random: () => numbe
         break;
       }
       case 5: {
+        const rename = random() < 0.5;
         const bulk = await tenant.scim(
           "POST",
           "/Bulk",
@@ -82,7 +83,7 @@ async function runClient(tenant: TestTenant, client: number, random: () => numbe
               {
                 method: "PATCH",
                 path: `/Groups/${group}`,
-                data: random() < 0.5 ? patchOp({ op: "replace", path: "displayName", value: `Bulk ${unique}` }) : patchOp({ op: "add", path: "members", value: [{ value: user }] }),
+                data: rename ? patchOp({ op: "replace", path: "displayName", value: `Bulk ${unique}` }) : patchOp({ op: "add", path: "members", value: [{ value: user }] }),
               },
             ],
           },
@@ -90,7 +91,7 @@ async function runClient(tenant: TestTenant, client: number, random: () => numbe
         );
         const status = bulk.status === 200 ? Number(bulk.body.Operations[0].status) : bulk.status;
         result = { ...bulk, status };
-        mustAudit = JSON.stringify(bulk.body).includes("Bulk ") || false;
+        mustAudit = rename;
         break;
       }
       case 6: {
