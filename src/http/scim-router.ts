@@ -164,7 +164,8 @@ function resourceRoutes(kind: ResourceKind): Router {
   router.patch("/:id", handleAsync(async function patchResource(req, res) {
     const message = normalizePatch(req.body, kind);
     if (kind === "Group") {
-      const version = await withRetry(() => applyGroupPatch(req.params.id, message, scimContext(req, res)));
+      // applyGroupPatch recomputes a PATCH that lost a race itself (one write, all-or-nothing)
+      const { version } = await applyGroupPatch(req.params.id, message, scimContext(req, res));
       res.setHeader("ETag", `W/"${version}"`);
       res.status(204).end();
       return;

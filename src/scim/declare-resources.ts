@@ -4,10 +4,13 @@ import { GROUP_SCHEMAS, USER_SCHEMAS, findScimSchema, type ResourceSchemas, type
 import { ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
 import type { ActionContext } from "../services/context";
 import { createGroup, getGroup, removeGroup, replaceGroup } from "../services/group-service";
+import type { GroupDoc } from "../store/documents";
+import type { GroupAttributes } from "../store/group-store";
 import { ConcurrentWrite, createUser, getUser, removeUser, replaceUser } from "../services/user-service";
 import { findGroups } from "../store/group-store";
 import { groupIdsOf, memberIdsOf } from "../store/membership-store";
-import { groupDocToScim } from "../services/group-resource";
+import { groupDocToScim, scimToGroupFields } from "../services/group-resource";
+import { applyGroupPatch } from "./group-patch";
 import { toScimmyError } from "./scim-error";
 import { userDocToScim } from "../services/user-resource";
 
@@ -20,10 +23,18 @@ type Loose = any;
 /** What Roster's scimmy handlers receive as their context argument. */
 export interface ScimContext {
   action: ActionContext;
-  /** a PATCH (single or in /Bulk): egress remembers the version the patch is computed from */
+  /** a user PATCH: egress remembers the version the patch is computed from (each PATCH has its own context) */
   readVersion?: number;
   /** group PATCH of non-member attributes: neither read nor write the member list */
   skipMembers?: boolean;
+  /** group PATCH: scimmy computes the after-image of the group's attributes; applyGroupPatch writes it */
+  draft?: GroupDraft;
+}
+
+/** What a group PATCH's scimmy pass read and would write (see applyGroupPatch). */
+export interface GroupDraft {
+  read?: GroupDoc;
+  attributes?: GroupAttributes;
 }
 
 /** scimmy's spelling of one attribute of the table (RFC 7643 §7). */
@@ -69,7 +80,7 @@ export class RetryableWrite extends SCIMMY.Types.Error {
   }
 }
 
-/** The version a PATCH read, used once: a /Bulk request shares one context across operations. */
+/** The version a user PATCH read, used once by its write. */
 function takeReadVersion(ctx: ScimContext): number | undefined {
   const version = ctx.readVersion;
   ctx.readVersion = undefined;
@@ -115,10 +126,11 @@ export function declareResources(): void {
       .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
         guarded(async () => {
           const json = plain(instance);
-          const readVersion = takeReadVersion(ctx);
-          const doc = resource.id
-            ? await replaceGroup(ctx.action, resource.id, json, { readVersion, withMembers: !ctx.skipMembers })
-            : await createGroup(ctx.action, json);
+          if (ctx.draft?.read) {
+            ctx.draft.attributes = scimToGroupFields(json);
+            return groupDocToScim({ ...ctx.draft.read, ...ctx.draft.attributes });
+          }
+          const doc = resource.id ? await replaceGroup(ctx.action, resource.id, json, { withMembers: !ctx.skipMembers }) : await createGroup(ctx.action, json);
           return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
         }),
       )
@@ -126,12 +138,33 @@ export function declareResources(): void {
         guarded(async () => {
           if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
           const doc = await getGroup(ctx.action.tenant, resource.id);
-          ctx.readVersion = doc.version;
+          if (ctx.draft) ctx.draft.read = doc;
           return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
         }),
       )
       .degress((resource: Loose, ctx: ScimContext) => guarded(() => removeGroup(ctx.action, resource.id!))),
   );
+  givePatchesTheirOwnState();
+}
+
+/**
+ * scimmy's /Bulk passes one context to every operation. A user PATCH gets a copy, so the version
+ * its read remembered never reaches another operation (a failed PATCH of A made a later PUT of B
+ * a 409). A group PATCH, in /Bulk too, goes through applyGroupPatch: member operations as deltas,
+ * the whole PATCH as one write; its scimmy pass (with `draft`) is scimmy's own patch.
+ */
+function givePatchesTheirOwnState(): void {
+  const userPrototype = (SCIMMY.Resources.User as Loose).prototype;
+  const userPatch = userPrototype.patch;
+  userPrototype.patch = function patchUser(this: Loose, message: unknown, ctx: ScimContext) {
+    return userPatch.call(this, message, { ...ctx, readVersion: undefined });
+  };
+  const groupPrototype = (SCIMMY.Resources.Group as Loose).prototype;
+  const groupPatch = groupPrototype.patch;
+  groupPrototype.patch = function patchGroup(this: Loose, message: unknown, ctx: ScimContext) {
+    if (ctx.draft) return groupPatch.call(this, message, ctx);
+    return guarded(async () => groupDocToScim(await applyGroupPatch(this.id, message as ScimJson, { action: ctx.action })));
+  };
 }
 
 /**

@@ -1,30 +1,37 @@
 import SCIMMY from "scimmy";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
-import { changeMembers, checkMemberChanges, getGroup, type MemberChange } from "../services/group-service";
-import type { ScimContext } from "./declare-resources";
+import { writeGroup, type MemberChange } from "../services/group-service";
+import { ConcurrentWrite } from "../services/user-service";
+import type { GroupDoc } from "../store/documents";
+import type { GroupDraft, ScimContext } from "./declare-resources";
 import { FilterError, parseFilter, type FilterNode } from "./filter";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /**
- * PATCH /Groups/:id without reading or rewriting the member list (SPEC §3):
- * member operations become per-member changes; the rest goes through scimmy
- * on the group without its members. Returns the group's new version.
+ * PATCH /Groups/:id, alone or in /Bulk, without reading or rewriting the member list (SPEC §3):
+ * member operations become per-member changes; the others go through scimmy on the group
+ * without its members, as an after-image that is not written by scimmy. Both are then one
+ * write, all-or-nothing (writeGroup). Returns the group as written.
  */
-export async function applyGroupPatch(id: string, message: ScimJson, ctx: ScimContext): Promise<number> {
+export async function applyGroupPatch(id: string, message: ScimJson, ctx: ScimContext): Promise<GroupDoc> {
   const { memberChanges, otherOperations } = splitGroupOperations(message.Operations as ScimJson[]);
-  let ifMatch = ctx.action.ifMatch;
-  if (otherOperations.length) {
-    // a rename sent with a bad member list must not be half applied
-    if (memberChanges.length) await checkMemberChanges(ctx.action.tenant, memberChanges);
-    const context: ScimContext = { action: ctx.action, skipMembers: true };
-    await new SCIMMY.Resources.Group(id).patch({ schemas: [PATCH_OP], Operations: otherOperations } as never, context as never);
-    // the version precondition was checked by the first write of this request
-    ifMatch = undefined;
+  const draft = otherOperations.length ? () => draftAttributes(id, otherOperations, ctx) : undefined;
+  try {
+    return await writeGroup(ctx.action, id, { draft, memberChanges });
+  } catch (error) {
+    if (error instanceof ConcurrentWrite) throw RosterError.conflict("The group changed while this request was applied; retry");
+    throw error;
   }
-  if (memberChanges.length) return (await changeMembers({ ...ctx.action, ifMatch }, id, memberChanges)).version;
-  return (await getGroup(ctx.action.tenant, id)).version;
+}
+
+/** The group's own attributes after `operations`, computed by scimmy from a fresh read (RFC 7644 §3.5.2). */
+async function draftAttributes(id: string, operations: ScimJson[], ctx: ScimContext) {
+  const draft: GroupDraft = {};
+  const context: ScimContext = { action: ctx.action, skipMembers: true, draft };
+  await new SCIMMY.Resources.Group(id).patch({ schemas: [PATCH_OP], Operations: operations } as never, context as never);
+  return { attributes: draft.attributes, readVersion: draft.read?.version };
 }
 
 /** Separates member operations (every shape Okta and Entra send, IDP-TRAFFIC.md) from the others. */

@@ -1,10 +1,10 @@
 import { RosterError, diffForAudit, type ScimJson } from "../domain";
 import { groupDocToScim, scimToGroupFields } from "./group-resource";
+import { withDocumentLock } from "../store/document-lock";
 import type { GroupDoc } from "../store/documents";
-import { deleteGroup, findGroup, insertGroup, replaceGroupIfVersion, touchGroup } from "../store/group-store";
-import { addMembers, memberIdsOf, removeAllMembers, removeMembers } from "../store/membership-store";
+import { claimGroupWrite, deleteGroupIfVersion, findGroup, insertGroup, releaseGroupClaim, type GroupAttributes, type StoredGroup } from "../store/group-store";
+import { addMembers, liveUserIdsAmong, memberIdsOf, membersAmong, removeAllMembers, removeMembers } from "../store/membership-store";
 import { newId } from "../store/new-id";
-import { findLiveUsers } from "../store/user-store";
 import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext } from "./context";
 import { ConcurrentWrite } from "./user-service";
@@ -12,131 +12,233 @@ import { ConcurrentWrite } from "./user-service";
 /** A membership change expressed as a delta, so a 100,000-member group is never rewritten (SPEC §3). */
 export type MemberChange = { kind: "add"; userIds: string[] } | { kind: "remove"; userIds: string[] } | { kind: "removeAll" } | { kind: "replace"; userIds: string[] };
 
+/** One write of a group: its own attributes (a PUT, a PATCH's after-image) and member changes, applied together or not at all. */
+export interface GroupWrite {
+  /** the group's attributes as they will be; undefined leaves them as they are */
+  attributes?: GroupAttributes;
+  /**
+   * A PATCH's after-image of the attributes, computed from a fresh read inside the group's
+   * serialization; `readVersion` is the version it read (a newer group means computing it again).
+   */
+  draft?: () => Promise<{ attributes?: GroupAttributes; readVersion?: number }>;
+  memberChanges: MemberChange[];
+}
+
+/** Recomputations of a write that lost a race before it answers 409 (README: writes are optimistic). */
+const WRITE_ATTEMPTS = 8;
+/** How long a writer waits between looks at another process's live membership claim. */
+const CLAIM_POLL_MS = 20;
+
 export async function getGroup(tenant: string, id: string): Promise<GroupDoc> {
   const doc = await findGroup(tenant, id);
   if (!doc) throw RosterError.notFound(`Group ${id} not found`);
-  return doc;
+  return withoutClaim(doc);
 }
 
-/** POST /Groups. */
+/** POST /Groups: the group with its members, one audit entry (SPEC §3, §5). */
 export async function createGroup(ctx: ActionContext, instance: ScimJson): Promise<GroupDoc> {
   const now = getRuntime().now();
-  const fields = scimToGroupFields(instance);
+  const attributes = scimToGroupFields(instance);
   const members = memberIdsIn(instance);
   await requireUsers(ctx.tenant, members);
-  const doc: GroupDoc = { ...fields, _id: newId(), tenant: ctx.tenant, version: 1, created: now, lastModified: now };
-  await insertGroup(doc);
+  const doc: GroupDoc = { ...attributes, _id: newId(), tenant: ctx.tenant, version: 1, created: now, lastModified: now };
+  const claim = members.length ? newClaim(now) : undefined;
+  // the group document first: a displayName clash (409) leaves no membership behind
+  await insertGroup(claim ? { ...doc, membersClaim: claim } : doc);
   await addMembers(ctx.tenant, doc._id, members, now);
   const change = diffForAudit({}, groupDocToScim(doc));
   if (members.length) change.after.members = members.map((value) => ({ value }));
   await recordAudit(ctx, "group.create", doc._id, change, now);
+  if (claim) await releaseGroupClaim(ctx.tenant, doc._id, claim.token);
   return doc;
 }
 
-/**
- * PUT /Groups/:id and a PATCH's after-image of the group's own attributes.
- * `members` is applied as a delta only when the instance carries it.
- */
-export async function replaceGroup(ctx: ActionContext, id: string, instance: ScimJson, options: { readVersion?: number; withMembers: boolean }): Promise<GroupDoc> {
-  const current = await getGroup(ctx.tenant, id);
-  if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
-  if (options.readVersion !== undefined && options.readVersion !== current.version) throw new ConcurrentWrite();
-  const now = getRuntime().now();
-  const fields = scimToGroupFields(instance);
-  const next: GroupDoc = { ...fields, _id: id, tenant: ctx.tenant, version: current.version + 1, created: current.created, lastModified: now };
-  const change = diffForAudit(groupDocToScim(current), groupDocToScim(next));
-  if (!(await replaceGroupIfVersion(next, current.version))) throw ctx.ifMatch !== undefined ? RosterError.preconditionFailed() : new ConcurrentWrite();
-  if (options.withMembers) {
-    const delta = await applyMemberChanges(ctx.tenant, id, [{ kind: "replace", userIds: memberIdsIn(instance) }], now);
-    await dropIfGroupGone(ctx.tenant, id);
-    Object.assign(change.before, delta.before);
-    Object.assign(change.after, delta.after);
-  }
-  if (Object.keys(change.after).length || Object.keys(change.before).length) await recordAudit(ctx, "group.update", id, change, now);
-  return next;
-}
-
-/** PATCH membership operations applied one document per member (SPEC §3 Group membership at scale). */
-export async function changeMembers(ctx: ActionContext, id: string, changes: MemberChange[]): Promise<GroupDoc> {
-  const current = await getGroup(ctx.tenant, id);
-  const now = getRuntime().now();
-  if (ctx.ifMatch !== undefined && !(await touchGroup(ctx.tenant, id, now, ctx.ifMatch))) throw RosterError.preconditionFailed();
-  const added = changes.flatMap((change) => (change.kind === "add" ? change.userIds : []));
-  await requireUsers(ctx.tenant, added);
-  const delta = await applyMemberChanges(ctx.tenant, id, changes, now);
-  await dropIfGroupGone(ctx.tenant, id);
-  if (ctx.ifMatch === undefined) await touchGroup(ctx.tenant, id, now);
-  if (Object.keys(delta.after).length || Object.keys(delta.before).length) await recordAudit(ctx, "group.update", id, delta, now);
-  return { ...current, version: current.version + 1, lastModified: now };
+/** PUT /Groups/:id (RFC 7644 §3.5.1): attributes and, when `withMembers`, the member list replaced as one write. */
+export async function replaceGroup(ctx: ActionContext, id: string, instance: ScimJson, options: { withMembers: boolean }): Promise<GroupDoc> {
+  const memberChanges: MemberChange[] = options.withMembers ? [{ kind: "replace", userIds: memberIdsIn(instance) }] : [];
+  return writeGroup(ctx, id, { attributes: scimToGroupFields(instance), memberChanges });
 }
 
 /** Refuses member changes that name users the tenant does not have, before anything is written. */
 export async function checkMemberChanges(tenant: string, changes: MemberChange[]): Promise<void> {
-  await requireUsers(tenant, changes.flatMap((change) => (change.kind === "add" || change.kind === "replace" ? change.userIds : [])));
+  await requireUsers(tenant, idsToAdd(changes));
+}
+
+/**
+ * Applies one write of a group all-or-nothing and linearizably (SPEC §3 Group membership at scale,
+ * RFC 7644 §3.14): the final members and the audit entry are those of a serial order of the writes.
+ *
+ * Why this is enough, in one process and in several (on MongoDB):
+ * - In one process, every write of a group runs under one per-group lock, so writes of a group are
+ *   serial; FerretDB, whose filtered updates are not atomic, is only used in one process.
+ * - Across processes, the group document is the point of serialization. A writer reads the group
+ *   (version v) and the members it needs, checks everything (If-Match, user ids), and computes its
+ *   member delta. Then, before any membership document changes, it compare-and-sets the group from
+ *   v to v+1, writing the group's own attributes and a claim {token, until}, which MongoDB applies
+ *   atomically. The compare-and-set only matches when no other writer's live claim is there. So a
+ *   writer that wins has seen the member set left by the previous winner fully applied (that one
+ *   released its claim only after its member documents and audit entry were written), and no
+ *   writer can win until this one releases its claim. Its delta is therefore exactly what it
+ *   changes, and the audit entries of a group, written inside the claim, are in that serial
+ *   order. A lost compare-and-set (another writer, a leader reassignment) means recomputing from a
+ *   fresh read, or 412 with If-Match. A compare-and-set alone, without the claim, would not do:
+ *   a later writer could read the members while an earlier winner is still applying its delta, and
+ *   a replace that removes U could then delete U after a concurrent add of U was answered 204.
+ * - A writer that dies while holding a claim blocks its group until `until` (leaseMs); the next
+ *   writer then takes the claim over. Its partial delta stays, without an audit entry: the one
+ *   case not covered, as for any write cut off between two documents without transactions.
+ * - The group document is written before the members, so a failure of the group's own write
+ *   (displayName clash, stale version) leaves the members untouched; every input is checked first.
+ * The audit `at` of a group's writes increases strictly along that order (at least 1 ms past the
+ * group's lastModified), so ordering the audit by `at` replays the member deltas exactly.
+ */
+export async function writeGroup(ctx: ActionContext, id: string, write: GroupWrite): Promise<GroupDoc> {
+  // member ids are checked once, before the first write; a user removed meanwhile is like one removed just after
+  await requireUsers(ctx.tenant, idsToAdd(write.memberChanges));
+  return withDocumentLock(`group-write:${id}`, async () => {
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      const current = await readUnclaimedGroup(ctx.tenant, id);
+      if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
+      let attributes = write.attributes;
+      if (write.draft) {
+        const draft = await write.draft();
+        // another process wrote the group between the two reads: compute the after-image again
+        if (draft.attributes && draft.readVersion !== current.version) continue;
+        attributes = draft.attributes;
+      }
+      const clock = getRuntime().now();
+      const now = new Date(Math.max(clock.getTime(), current.lastModified.getTime() + 1));
+      const delta = await memberDelta(ctx.tenant, id, write.memberChanges);
+      const claim = delta.added.length || delta.removed.length ? newClaim(clock) : undefined;
+      if (!(await claimGroupWrite(ctx.tenant, id, current.version, { attributes, lastModified: now, claim }, clock))) {
+        if (ctx.ifMatch !== undefined) throw RosterError.preconditionFailed();
+        continue;
+      }
+      const next: GroupDoc = { ...(attributes ? withoutOptional(current) : withoutClaim(current)), ...attributes, version: current.version + 1, lastModified: now };
+      const change = attributes ? diffForAudit(groupDocToScim(current), groupDocToScim(next)) : { before: {}, after: {} };
+      try {
+        await removeMembers(ctx.tenant, id, delta.removed);
+        await addMembers(ctx.tenant, id, delta.added, now);
+        if (delta.removed.length) change.before.members = delta.removed.map((value) => ({ value }));
+        if (delta.added.length) change.after.members = delta.added.map((value) => ({ value }));
+        if (Object.keys(change.after).length || Object.keys(change.before).length) await recordAudit(ctx, "group.update", id, change, now);
+      } finally {
+        if (claim) await releaseGroupClaim(ctx.tenant, id, claim.token);
+      }
+      return next;
+    }
+    throw new ConcurrentWrite();
+  });
 }
 
 /** DELETE /Groups/:id: the group and its memberships; users untouched (SPEC §3). */
 export async function removeGroup(ctx: ActionContext, id: string): Promise<void> {
-  const current = await getGroup(ctx.tenant, id);
-  if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
-  const now = getRuntime().now();
-  if (!(await deleteGroup(ctx.tenant, id))) throw RosterError.notFound(`Group ${id} not found`);
-  await removeAllMembers(ctx.tenant, id);
-  await recordAudit(ctx, "group.delete", id, { before: { displayName: current.displayName }, after: {} }, now);
+  await withDocumentLock(`group-write:${id}`, async () => {
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      const current = await readUnclaimedGroup(ctx.tenant, id);
+      if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
+      const now = getRuntime().now();
+      // no claim can be taken on a deleted group: its memberships are then nobody else's to change
+      if (!(await deleteGroupIfVersion(ctx.tenant, id, current.version, now))) {
+        if (ctx.ifMatch !== undefined) throw RosterError.preconditionFailed();
+        continue;
+      }
+      await removeAllMembers(ctx.tenant, id);
+      await recordAudit(ctx, "group.delete", id, { before: { displayName: current.displayName }, after: {} }, now);
+      return;
+    }
+    throw new ConcurrentWrite();
+  });
+}
+
+/** The group once no other process's membership write is in progress (an expired claim is taken over). */
+async function readUnclaimedGroup(tenant: string, id: string): Promise<StoredGroup> {
+  for (;;) {
+    const doc = await findGroup(tenant, id);
+    if (!doc) throw RosterError.notFound(`Group ${id} not found`);
+    if (!doc.membersClaim || doc.membersClaim.until.getTime() <= getRuntime().now().getTime()) return doc;
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+  }
 }
 
 /**
- * A delete that raced this request removed the group before our members were
- * written: a delete marks the group gone before dropping its memberships, and
- * we check after writing ours, so one of the two always drops them.
+ * The members a write removes and adds, from the member set as it is now: only the ids named
+ * are looked up, unless a replace or remove-all needs the whole set (linear, with Sets).
  */
-async function dropIfGroupGone(tenant: string, id: string): Promise<void> {
-  if (await findGroup(tenant, id)) return;
-  await removeAllMembers(tenant, id);
-  throw RosterError.notFound(`Group ${id} not found`);
-}
-
-/** Members recorded in audit entries are only the ones that changed: a big group is never copied. */
-async function applyMemberChanges(tenant: string, groupId: string, changes: MemberChange[], now: Date) {
-  const added: string[] = [];
-  const removed: string[] = [];
+async function memberDelta(tenant: string, groupId: string, changes: MemberChange[]): Promise<{ added: string[]; removed: string[] }> {
+  if (!changes.length) return { added: [], removed: [] };
+  const whole = changes.some((change) => change.kind === "replace" || change.kind === "removeAll");
+  const named: string[] = [];
+  if (!whole) for (const change of changes) if (change.kind === "add" || change.kind === "remove") for (const userId of change.userIds) named.push(userId);
+  const before = whole ? new Set(await memberIdsOf(tenant, groupId)) : await membersAmong(tenant, groupId, named);
+  let after = new Set(before);
   for (const change of changes) {
-    if (change.kind === "add") {
-      if (await addMembers(tenant, groupId, change.userIds, now)) added.push(...change.userIds);
-    } else if (change.kind === "remove") {
-      if (await removeMembers(tenant, groupId, change.userIds)) removed.push(...change.userIds);
-    } else {
-      const before = await memberIdsOf(tenant, groupId);
-      const wanted = new Set(change.kind === "replace" ? change.userIds : []);
-      const leaving = before.filter((userId) => !wanted.has(userId));
-      const joining = [...wanted].filter((userId) => !before.includes(userId));
-      if (change.kind === "replace") await requireUsers(tenant, joining);
-      await removeMembers(tenant, groupId, leaving);
-      await addMembers(tenant, groupId, joining, now);
-      removed.push(...leaving);
-      added.push(...joining);
+    switch (change.kind) {
+      case "add":
+        for (const userId of change.userIds) after.add(userId);
+        break;
+      case "remove":
+        for (const userId of change.userIds) after.delete(userId);
+        break;
+      case "removeAll":
+        after = new Set();
+        break;
+      case "replace":
+        after = new Set(change.userIds);
+        break;
+      default: {
+        const unknown: never = change;
+        throw new Error(`unknown member change ${JSON.stringify(unknown)}`);
+      }
     }
   }
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  if (removed.length) before.members = removed.map((value) => ({ value }));
-  if (added.length) after.members = added.map((value) => ({ value }));
-  return { before, after };
+  const removed: string[] = [];
+  const added: string[] = [];
+  for (const userId of before) if (!after.has(userId)) removed.push(userId);
+  for (const userId of after) if (!before.has(userId)) added.push(userId);
+  return { added, removed };
+}
+
+function newClaim(now: Date): { token: string; until: Date } {
+  return { token: newId(), until: new Date(now.getTime() + getRuntime().leaseMs) };
+}
+
+function withoutClaim(doc: StoredGroup): GroupDoc {
+  const { membersClaim: _claim, ...group } = doc;
+  return group;
+}
+
+/** A group without the attributes a write may leave out, so a PUT without externalId clears it. */
+function withoutOptional(doc: StoredGroup): GroupDoc {
+  const { membersClaim: _claim, externalId: _externalId, roster: _roster, ...group } = doc;
+  return group;
+}
+
+function idsToAdd(changes: MemberChange[]): string[] {
+  const ids: string[] = [];
+  for (const change of changes) if (change.kind === "add" || change.kind === "replace") for (const userId of change.userIds) ids.push(userId);
+  return ids;
 }
 
 function memberIdsIn(instance: ScimJson): string[] {
   const members = instance.members;
   if (!Array.isArray(members)) return [];
-  return [...new Set(members.map((member) => String((member as ScimJson).value ?? "")).filter(Boolean))];
+  const ids = new Set<string>();
+  for (const member of members) {
+    const value = String((member as ScimJson).value ?? "");
+    if (value) ids.add(value);
+  }
+  return [...ids];
 }
+
+/** Missing ids named in an error detail; the rest are counted. */
+const NAMED_MISSING = 10;
 
 async function requireUsers(tenant: string, userIds: string[]): Promise<void> {
   if (!userIds.length) return;
-  const unique = [...new Set(userIds)];
-  const found = await findLiveUsers(tenant, unique, { _id: 1 });
-  if (found.length !== unique.length) {
-    const known = new Set(found.map((user) => user._id));
-    const missing = unique.filter((userId) => !known.has(userId));
-    throw RosterError.invalidValue(`members are not users of this tenant: ${missing.join(", ")}`);
-  }
+  const live = await liveUserIdsAmong(tenant, userIds);
+  const missing = [...new Set(userIds)].filter((userId) => !live.has(userId));
+  if (!missing.length) return;
+  const more = missing.length > NAMED_MISSING ? ` and ${missing.length - NAMED_MISSING} more` : "";
+  throw RosterError.invalidValue(`members are not users of this tenant: ${missing.slice(0, NAMED_MISSING).join(", ")}${more}`);
 }

@@ -4,16 +4,13 @@ import type { GroupDoc } from "./documents";
 import { GroupModel } from "./models";
 import { translateStoreError } from "./translate-store-error";
 
-export async function findGroup(tenant: string, id: string): Promise<GroupDoc | null> {
-  return GroupModel.findOne({ tenant, _id: id }).lean<GroupDoc>().exec();
-}
-
 export async function findGroups(tenant: string, ids: string[]): Promise<GroupDoc[]> {
   if (!ids.length) return [];
   return GroupModel.find({ tenant, _id: { $in: ids } }).lean<GroupDoc[]>().exec();
 }
 
-export async function insertGroup(doc: GroupDoc): Promise<void> {
+/** Inserts a new group, with the claim of its initial members' write when it has members. */
+export async function insertGroup(doc: StoredGroup): Promise<void> {
   try {
     await GroupModel.collection.insertOne(doc as never);
   } catch (error) {
@@ -21,11 +18,57 @@ export async function insertGroup(doc: GroupDoc): Promise<void> {
   }
 }
 
-/** Replaces a group's attributes only if its version still matches (RFC 7644 §3.14). */
-export async function replaceGroupIfVersion(doc: GroupDoc, expectedVersion: number): Promise<boolean> {
-  return withDocumentLock(`groups:${doc._id}`, async () => {
+/** The group attributes a write sets; members live in their own documents. */
+export type GroupAttributes = Pick<GroupDoc, "displayName" | "displayNameKey" | "externalId" | "roster">;
+
+/**
+ * A membership write in progress on a group, stored on the group document so that
+ * writers in other processes wait for it (see writeGroup in group-service).
+ */
+export interface MembersClaim {
+  token: string;
+  until: Date;
+}
+
+/** A stored group with the claim of a membership write in progress, if any. */
+export type StoredGroup = GroupDoc & { membersClaim?: MembersClaim };
+
+export async function findGroup(tenant: string, id: string): Promise<StoredGroup | null> {
+  return GroupModel.findOne({ tenant, _id: id }).lean<StoredGroup>().exec();
+}
+
+/** The group's version still matches and no other writer's claim is live (an expired one is taken over). */
+function unclaimedAt(tenant: string, id: string, expectedVersion: number, now: Date): Record<string, unknown> {
+  return { tenant, _id: id, version: expectedVersion, $or: [{ membersClaim: { $exists: false } }, { "membersClaim.until": { $lte: now } }] };
+}
+
+/**
+ * Compare-and-set of a group's version (RFC 7644 §3.14) that writes its own attributes
+ * when given and, with `claim`, marks its memberships as being changed by this writer.
+ * False when another write came first; a displayName clash is a 409 and writes nothing.
+ */
+export async function claimGroupWrite(
+  tenant: string,
+  id: string,
+  expectedVersion: number,
+  update: { attributes?: GroupAttributes; lastModified: Date; claim?: MembersClaim },
+  now: Date,
+): Promise<boolean> {
+  const set: Record<string, unknown> = { lastModified: update.lastModified };
+  const unset: Record<string, ""> = {};
+  if (update.attributes) {
+    const { displayName, displayNameKey, externalId, roster } = update.attributes;
+    Object.assign(set, { displayName, displayNameKey });
+    if (externalId === undefined) unset.externalId = "";
+    else set.externalId = externalId;
+    if (roster === undefined) unset.roster = "";
+    else set.roster = roster;
+  }
+  if (update.claim) set.membersClaim = update.claim;
+  else unset.membersClaim = "";
+  return withDocumentLock(`groups:${id}`, async () => {
     try {
-      const result = await GroupModel.collection.replaceOne({ tenant: doc.tenant, _id: doc._id, version: expectedVersion } as never, doc as never);
+      const result = await GroupModel.updateOne(unclaimedAt(tenant, id, expectedVersion, now), { $set: set, $unset: unset, $inc: { version: 1 } }).exec();
       return result.matchedCount === 1;
     } catch (error) {
       throw translateStoreError(error, "displayName");
@@ -33,17 +76,9 @@ export async function replaceGroupIfVersion(doc: GroupDoc, expectedVersion: numb
   });
 }
 
-/**
- * Bumps a group's version after a membership change. With `expectedVersion`
- * it is a compare-and-set that fails when another write came first.
- */
-export async function touchGroup(tenant: string, id: string, now: Date, expectedVersion?: number): Promise<boolean> {
-  return withDocumentLock(`groups:${id}`, async () => {
-    const filter: Record<string, unknown> = { tenant, _id: id };
-    if (expectedVersion !== undefined) filter.version = expectedVersion;
-    const result = await GroupModel.updateOne(filter, { $inc: { version: 1 }, $set: { lastModified: now } }).exec();
-    return result.matchedCount === 1;
-  });
+/** Ends a membership write: its member documents are all written. */
+export async function releaseGroupClaim(tenant: string, id: string, token: string): Promise<void> {
+  await withDocumentLock(`groups:${id}`, () => GroupModel.updateOne({ tenant, _id: id, "membersClaim.token": token }, { $unset: { membersClaim: "" } }).exec());
 }
 
 export async function touchGroups(tenant: string, ids: string[], now: Date): Promise<void> {
@@ -51,9 +86,12 @@ export async function touchGroups(tenant: string, ids: string[], now: Date): Pro
   await GroupModel.updateMany({ tenant, _id: { $in: ids } }, { $inc: { version: 1 }, $set: { lastModified: now } }).exec();
 }
 
-export async function deleteGroup(tenant: string, id: string): Promise<boolean> {
-  const result = await GroupModel.deleteOne({ tenant, _id: id }).exec();
-  return result.deletedCount === 1;
+/** Deletes a group if its version still matches and no membership write of another writer is live. */
+export async function deleteGroupIfVersion(tenant: string, id: string, expectedVersion: number, now: Date): Promise<boolean> {
+  return withDocumentLock(`groups:${id}`, async () => {
+    const result = await GroupModel.deleteOne(unclaimedAt(tenant, id, expectedVersion, now)).exec();
+    return result.deletedCount === 1;
+  });
 }
 
 /** Ids of groups whose Roster-extension manager is `managerId` (SPEC §4 Deactivate 3). */

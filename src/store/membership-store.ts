@@ -1,8 +1,17 @@
-import { MembershipModel } from "./models";
+import { MembershipModel, UserModel } from "./models";
 import { isDuplicateKey } from "./translate-store-error";
+
+/** Ids per query or insert: keeps each command far below MongoDB's 16 MB limit for any list size. */
+const CHUNK = 5000;
 
 function membershipId(groupId: string, userId: string): string {
   return `${groupId}:${userId}`;
+}
+
+function chunksOf<T>(items: T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += CHUNK) chunks.push(items.slice(start, start + CHUNK));
+  return chunks;
 }
 
 /**
@@ -10,24 +19,55 @@ function membershipId(groupId: string, userId: string): string {
  * concurrent adds of different members never lose one (SPEC §3 Group membership at scale).
  */
 export async function addMembers(tenant: string, groupId: string, userIds: string[], now: Date): Promise<number> {
-  if (!userIds.length) return 0;
-  const docs = [...new Set(userIds)].map((userId) => ({ _id: membershipId(groupId, userId), tenant, groupId, userId, created: now }));
-  try {
-    const result = await MembershipModel.collection.insertMany(docs as never[], { ordered: false });
-    return result.insertedCount;
-  } catch (error) {
-    if (isDuplicateKey(error) || (error as { writeErrors?: unknown[] }).writeErrors) {
-      const inserted = (error as { result?: { insertedCount?: number }; insertedCount?: number }).insertedCount;
-      return inserted ?? 0;
+  let inserted = 0;
+  for (const chunk of chunksOf([...new Set(userIds)])) {
+    const docs = chunk.map((userId) => ({ _id: membershipId(groupId, userId), tenant, groupId, userId, created: now }));
+    try {
+      inserted += (await MembershipModel.collection.insertMany(docs as never[], { ordered: false })).insertedCount;
+    } catch (error) {
+      if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown[] }).writeErrors) throw error;
+      inserted += (error as { insertedCount?: number }).insertedCount ?? 0;
     }
-    throw error;
   }
+  return inserted;
 }
 
-export async function removeMembers(tenant: string, groupId: string, userIds: string[]): Promise<number> {
-  if (!userIds.length) return 0;
-  const result = await MembershipModel.deleteMany({ tenant, groupId, userId: { $in: userIds } }).exec();
-  return result.deletedCount;
+/**
+ * Removes members by membership `_id`: FerretDB evaluates a large `$in` against every
+ * document (10,000 ids took a minute), while an `_id` lookup is direct on both servers.
+ */
+export async function removeMembers(_tenant: string, groupId: string, userIds: string[]): Promise<number> {
+  let removed = 0;
+  for (const chunk of chunksOf(userIds)) {
+    // the membership id names the group, whose id is unique across tenants: `_id` alone is the
+    // lookup FerretDB answers directly
+    const operations = chunk.map((userId) => ({ deleteOne: { filter: { _id: membershipId(groupId, userId) } } }));
+    removed += (await MembershipModel.collection.bulkWrite(operations as never[], { ordered: false })).deletedCount;
+  }
+  return removed;
+}
+
+/** Above this many ids, one pass over a tenant's user ids costs less than an `$in` of them (see removeMembers). */
+const SCAN_ABOVE = 1000;
+
+/** Which of `userIds` are live users of the tenant, i.e. may be members (SPEC §3). */
+export async function liveUserIdsAmong(tenant: string, userIds: string[]): Promise<Set<string>> {
+  const wanted = new Set(userIds);
+  const live = new Set<string>();
+  if (!wanted.size) return live;
+  const query = wanted.size > SCAN_ABOVE ? { tenant, deletedAt: null } : { tenant, deletedAt: null, _id: { $in: [...wanted] } };
+  for await (const user of UserModel.find(query, { _id: 1 }).lean<{ _id: string }>().cursor()) if (wanted.has(user._id)) live.add(user._id);
+  return live;
+}
+
+/** Which of `userIds` are members: one indexed lookup per chunk, never the whole member list. */
+export async function membersAmong(tenant: string, groupId: string, userIds: string[]): Promise<Set<string>> {
+  const members = new Set<string>();
+  for (const chunk of chunksOf([...new Set(userIds)])) {
+    const rows = await MembershipModel.find({ tenant, groupId, userId: { $in: chunk } }, { userId: 1, _id: 0 }).lean<Array<{ userId: string }>>().exec();
+    for (const row of rows) members.add(row.userId);
+  }
+  return members;
 }
 
 export async function removeAllMembers(tenant: string, groupId: string): Promise<number> {
@@ -50,7 +90,11 @@ export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promis
   const byUser = new Map<string, string[]>();
   if (!userIds.length) return byUser;
   const rows = await MembershipModel.find({ tenant, userId: { $in: userIds } }, { groupId: 1, userId: 1, _id: 0 }).lean<Array<{ userId: string; groupId: string }>>().exec();
-  for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row.groupId]);
+  for (const row of rows) {
+    const groupIds = byUser.get(row.userId);
+    if (groupIds) groupIds.push(row.groupId);
+    else byUser.set(row.userId, [row.groupId]);
+  }
   return byUser;
 }
 
