@@ -35,6 +35,10 @@ interface Options {
   out?: string;
   /** wall-clock budget per latency series, ms */
   seriesBudgetMs: number;
+  /** niceness of the database server (other work shares the machine) */
+  nice: number;
+  /** H2 page cache, MB (the launcher's --cache-mb; MVStore's default is 16) */
+  cacheMb?: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -55,6 +59,8 @@ function parseOptions(argv: string[]): Options {
     users: (values.get("users") ?? "20000").split(",").map(Number),
     out: values.get("out"),
     seriesBudgetMs: Number(values.get("series-budget-ms") ?? 20_000),
+    nice: Number(values.get("nice") ?? 5),
+    cacheMb: values.has("cache-mb") ? Number(values.get("cache-mb")) : undefined,
   };
 }
 
@@ -89,11 +95,11 @@ async function launch(options: Options, dataPath: string | undefined): Promise<L
     const backend =
       options.server === "memory"
         ? ["--backend=memory"]
-        : ["--backend=h2", `--data-file=${dataPath}`, `--durability=${options.server === "h2" ? "commit" : options.server.slice(3)}`];
+        : ["--backend=h2", `--data-file=${dataPath}`, `--durability=${options.server === "h2" ? "commit" : options.server.slice(3)}`, ...(options.cacheMb ? [`--cache-mb=${options.cacheMb}`] : [])];
     args = ["-Xmx3g", "-XX:+UseSerialGC", "-jar", options.jar, listen, ...backend];
   }
   const started = Date.now();
-  const child = spawn("nice", ["-n", "5", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("nice", ["-n", String(options.nice), command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

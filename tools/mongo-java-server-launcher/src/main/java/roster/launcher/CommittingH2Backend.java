@@ -1,5 +1,6 @@
 package roster.launcher;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
@@ -62,9 +63,11 @@ final class CommittingH2Backend extends H2Backend {
         this.durability = durability;
     }
 
-    /** Opens (or creates) the MVStore file with the auto-commit the durability needs. */
-    static CommittingH2Backend open(String dataFile, Durability durability) {
-        MVStore.Builder builder = new MVStore.Builder().fileName(dataFile);
+    /** Opens (or creates) the MVStore file with the auto-commit the durability needs and a page cache of {@code cacheMb}. */
+    static CommittingH2Backend open(String dataFile, Durability durability, int cacheMb) {
+        // every query that no unique index serves reads the whole collection: a page
+        // cache smaller than the collection turns each scan into file reads
+        MVStore.Builder builder = new MVStore.Builder().fileName(dataFile).cacheSize(cacheMb);
         if (durability != Durability.DELAYED) builder.autoCommitDisabled();
         return new CommittingH2Backend(builder.open(), durability);
     }
@@ -105,6 +108,12 @@ final class CommittingH2Backend extends H2Backend {
         if (!(pipeline instanceof List<?> stages) || stages.isEmpty()) return false;
         Object last = stages.get(stages.size() - 1);
         return last instanceof Document stage && (stage.containsKey("$out") || stage.containsKey("$merge"));
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        // called from H2Backend's constructor, before this class's fields are set
+        return new SecondaryIndexFreeH2Database(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

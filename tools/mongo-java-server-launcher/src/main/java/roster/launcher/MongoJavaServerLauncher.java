@@ -15,7 +15,7 @@ import java.io.InputStream;
  *
  * <p>Usage: {@code java -jar mongo-java-server-launcher-all.jar
  * --listen-addr=127.0.0.1:27017 [--backend=memory|h2] [--data-file=<path>]
- * [--durability=commit|sync|delayed] [--exit-on-stdin-eof]}. {@code --data-file}
+ * [--durability=commit|sync|delayed] [--cache-mb=16] [--exit-on-stdin-eof]}. {@code --data-file}
  * is required with {@code --backend=h2} and refused with the memory backend.
  * Prints {@code mongo-java-server listening on <host>:<port>} once the socket
  * is bound.
@@ -30,6 +30,7 @@ public final class MongoJavaServerLauncher {
         String backendName = "memory";
         String dataFile = null;
         String durabilityName = "commit";
+        int cacheMb = 16;
         boolean exitOnStdinEof = false;
         for (String arg : args) {
             if (arg.startsWith("--listen-addr=")) {
@@ -40,6 +41,8 @@ public final class MongoJavaServerLauncher {
                 dataFile = arg.substring("--data-file=".length());
             } else if (arg.startsWith("--durability=")) {
                 durabilityName = arg.substring("--durability=".length());
+            } else if (arg.startsWith("--cache-mb=")) {
+                cacheMb = Integer.parseInt(arg.substring("--cache-mb=".length()));
             } else if (arg.equals("--exit-on-stdin-eof")) {
                 exitOnStdinEof = true;
             } else {
@@ -69,7 +72,7 @@ public final class MongoJavaServerLauncher {
                 } catch (IllegalArgumentException e) {
                     fail(e.getMessage());
                 }
-                CommittingH2Backend h2 = CommittingH2Backend.open(dataFile, durability);
+                CommittingH2Backend h2 = CommittingH2Backend.open(dataFile, durability, cacheMb);
                 backend = h2;
                 description = h2.toString();
             }
