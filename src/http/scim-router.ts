@@ -7,7 +7,8 @@ import { RetryableWrite, declareResources, type ScimContext } from "../scim/decl
 import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
-import { normalizeBulk } from "../scim/normalize-bulk";
+import { normalizeBulk, type RefusedBulkOperation } from "../scim/normalize-bulk";
+import { scimErrorBody } from "../scim/scim-error";
 import { INPUT_LIMITS } from "../scim/input-limits";
 import { checkSelection, projectAttributes, selectsAttribute, withoutSelection, type AttributeSelection } from "../scim/project-attributes";
 import { handleAsync } from "./handle-async";
@@ -20,6 +21,7 @@ export interface ScimRouterOptions {
 }
 
 const WRITE_RETRIES = 5;
+const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
 type ResourceClass = new (...args: unknown[]) => {
   read(ctx: ScimContext): Promise<ScimJson>;
@@ -228,6 +230,29 @@ function answerScimJson(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+/**
+ * Runs a /Bulk request through scimmy, with the operations refused before it ran reported
+ * first (RFC 7644 §3.7.3): they count towards `failOnErrors`, so at most that many errors are
+ * reported and nothing runs once it is reached by refusals alone.
+ */
+async function applyBulk(request: ScimJson, refused: RefusedBulkOperation[], maxOperations: number, context: ScimContext): Promise<ScimJson> {
+  const failOnErrors = typeof request.failOnErrors === "number" && request.failOnErrors > 0 ? request.failOnErrors : undefined;
+  const reported = (failOnErrors === undefined ? refused : refused.slice(0, failOnErrors)).map(refusedResult);
+  const operations = request.Operations as ScimJson[];
+  if (!operations.length || (failOnErrors !== undefined && refused.length >= failOnErrors)) {
+    return { schemas: [BULK_RESPONSE], Operations: reported };
+  }
+  const remaining = failOnErrors === undefined ? request : { ...request, failOnErrors: failOnErrors - refused.length };
+  const result = (await new SCIMMY.Messages.BulkRequest(remaining as never, maxOperations).apply(undefined, context as never)) as unknown as ScimJson;
+  const ran = JSON.parse(JSON.stringify(result)) as ScimJson;
+  return { ...ran, Operations: [...reported, ...((ran.Operations as ScimJson[] | undefined) ?? [])] };
+}
+
+function refusedResult(operation: RefusedBulkOperation): ScimJson {
+  const { status, body } = scimErrorBody(operation.error);
+  return { method: operation.method, ...(operation.bulkId ? { bulkId: operation.bulkId } : {}), status: String(status), response: body };
+}
+
 /** checkWriteBounds for each operation of a /Bulk request (RFC 7644 §3.7). */
 function checkBulkBounds(body: unknown): void {
   const operations = isObject(body) ? body.Operations : undefined;
@@ -252,10 +277,9 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   router.use("/Groups", resourceRoutes("Group"));
   router.post("/Bulk", handleAsync(async function bulk(req, res) {
     checkBulkBounds(req.body);
-    const body = normalizeBulk(req.body, options.maxBulkOperations);
+    const { request, refused } = normalizeBulk(req.body, options.maxBulkOperations);
     const context = scimContext(req, res, true);
-    const result = await new SCIMMY.Messages.BulkRequest(body as never, options.maxBulkOperations).apply(undefined, context as never);
-    res.status(200).json(result);
+    res.status(200).json(await applyBulk(request, refused, options.maxBulkOperations, context));
   }));
   router.get("/ServiceProviderConfig", handleAsync(async function serviceProviderConfig(_req, res) {
     const config = (await new SCIMMY.Resources.ServiceProviderConfig().read()) as unknown as ScimJson;

@@ -2,29 +2,52 @@ import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "./normalize-request";
 
+/** A /Bulk operation refused before anything ran: its body could not be normalized. */
+export interface RefusedBulkOperation {
+  method: string;
+  bulkId?: string;
+  path?: string;
+  error: RosterError;
+}
+
 /**
  * Applies the request normalizer to every operation of a /Bulk request (RFC 7644 §3.7),
- * and puts every POST before the operations that reference its `bulkId` (§3.7.2).
+ * and puts every POST before the operations that reference its `bulkId` (§3.7.2). An
+ * operation whose body cannot be normalized is refused on its own (§3.7.3: it fails, the
+ * others go on), never the whole request.
  */
-export function normalizeBulk(body: unknown, maxOperations: number): ScimJson {
+export function normalizeBulk(body: unknown, maxOperations: number): { request: ScimJson; refused: RefusedBulkOperation[] } {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw RosterError.invalidSyntax("BulkRequest body must be an object");
   const request = body as ScimJson;
   const operations = request.Operations;
   if (!Array.isArray(operations) || !operations.length) throw RosterError.invalidSyntax("BulkRequest must contain a non-empty 'Operations' array");
   if (operations.length > maxOperations) throw RosterError.tooManyOperations(maxOperations);
-  return {
-    ...request,
-    Operations: orderByBulkIdReferences(
-      operations.map((operation: ScimJson) => {
-        const kind = kindOf(String(operation.path ?? ""));
-        const method = String(operation.method ?? "").toUpperCase();
-        if (!kind || operation.data === undefined) return operation;
-        if (method === "POST" || method === "PUT") return { ...operation, data: normalizeResourceBody(operation.data, kind) };
-        if (method === "PATCH") return { ...operation, data: normalizePatch(operation.data, kind) };
-        return operation;
-      }),
-    ),
-  };
+  const refused: RefusedBulkOperation[] = [];
+  const accepted: ScimJson[] = [];
+  for (const operation of operations as ScimJson[]) {
+    try {
+      accepted.push(normalizeOperation(operation));
+    } catch (error) {
+      if (!(error instanceof RosterError)) throw error;
+      const method = String(operation?.method ?? "").toUpperCase();
+      refused.push({
+        method,
+        ...(typeof operation.bulkId === "string" ? { bulkId: operation.bulkId } : {}),
+        ...(typeof operation.path === "string" ? { path: operation.path } : {}),
+        error,
+      });
+    }
+  }
+  return { request: { ...request, Operations: orderByBulkIdReferences(accepted) }, refused };
+}
+
+function normalizeOperation(operation: ScimJson): ScimJson {
+  const kind = kindOf(String(operation.path ?? ""));
+  const method = String(operation.method ?? "").toUpperCase();
+  if (!kind || operation.data === undefined) return operation;
+  if (method === "POST" || method === "PUT") return { ...operation, data: normalizeResourceBody(operation.data, kind) };
+  if (method === "PATCH") return { ...operation, data: normalizePatch(operation.data, kind) };
+  return operation;
 }
 
 /**

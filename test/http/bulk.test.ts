@@ -101,6 +101,40 @@ describe("POST /Bulk (RFC 7644 §3.7)", () => {
     expect(names).to.deep.equal(["first.ok", "taken"]);
   });
 
+  it("refuses only the operation whose body names an unknown attribute; the others are applied", async () => {
+    const tenant = await freshTenant(server);
+    const result = await tenant.scim("POST", "/Bulk", {
+      schemas: [BULK_REQUEST],
+      Operations: [
+        { method: "POST", path: "/Users", bulkId: "good1", data: userBody("bulk.good1") },
+        { method: "POST", path: "/Users", bulkId: "bad", data: { ...userBody("bulk.bad"), nosuch: "x" } },
+        { method: "POST", path: "/Users", bulkId: "good2", data: userBody("bulk.good2") },
+      ],
+    });
+    expect(result.status, JSON.stringify(result.body)).to.equal(200);
+    const byBulkId = new Map(result.body.Operations.map((op: any) => [op.bulkId, op]));
+    expect((byBulkId.get("bad") as any).status).to.equal("400");
+    expect((byBulkId.get("bad") as any).response.scimType).to.equal("invalidSyntax");
+    expect([(byBulkId.get("good1") as any).status, (byBulkId.get("good2") as any).status]).to.deep.equal(["201", "201"]);
+    const names = (await list(tenant, "/Users")).Resources.map((user: any) => user.userName).sort();
+    expect(names).to.deep.equal(["bulk.good1", "bulk.good2"]);
+  });
+
+  it("counts a refused operation towards failOnErrors [failOnErrors 1]", async () => {
+    const tenant = await freshTenant(server);
+    const result = await tenant.scim("POST", "/Bulk", {
+      schemas: [BULK_REQUEST],
+      failOnErrors: 1,
+      Operations: [
+        { method: "POST", path: "/Users", bulkId: "bad", data: { ...userBody("bulk.bad"), nosuch: "x" } },
+        { method: "POST", path: "/Users", bulkId: "after", data: userBody("bulk.after") },
+      ],
+    });
+    expect(result.status).to.equal(200);
+    expect(result.body.Operations.map((op: any) => [op.bulkId, op.status])).to.deep.equal([["bad", "400"]]);
+    expect((await list(tenant, "/Users")).Resources).to.deep.equal([]);
+  });
+
   it("answers 400 invalidSyntax to a body without Operations", async () => {
     const tenant = await freshTenant(server);
     expectScimError(await tenant.scim("POST", "/Bulk", { schemas: [BULK_REQUEST] }), 400, "invalidSyntax");

@@ -99,13 +99,15 @@ describe("group writes are all-or-nothing (RFC 7644 §3.5.2, SPEC §3)", () => {
   it("changes nothing of a user when the second operation of its PATCH fails", async () => {
     const tenant = await freshTenant(server);
     const user = await createUser(tenant, "patched.user", { displayName: "Kept" });
+    await createUser(tenant, "taken.name");
+    // the second operation passes every check before the write and fails at it (uniqueness)
     const patched = await tenant.scim(
       "PATCH",
       `/Users/${user.id}`,
-      patchOp({ op: "replace", path: "displayName", value: "Changed" }, { op: "replace", path: "name.nosuch", value: "x" }),
+      patchOp({ op: "replace", path: "displayName", value: "Changed" }, { op: "replace", path: "userName", value: "TAKEN.name" }),
       { "X-Request-Id": "atomic-user-1" },
     );
-    expectScimError(patched, 400, "invalidPath");
+    expectScimError(patched, 409, "uniqueness");
     const read = await tenant.scim("GET", `/Users/${user.id}`);
     expect(read.body.displayName).to.equal("Kept");
     expect(read.body.meta.version).to.equal(user.meta.version);
@@ -147,14 +149,14 @@ describe("POST /Bulk operations on groups and users (RFC 7644 §3.7)", () => {
     const result = await tenant.scim("POST", "/Bulk", {
       schemas: [BULK_REQUEST],
       Operations: [
-        // fails in scimmy's PatchOp, after the read of A
-        { method: "PATCH", path: `/Users/${alice.id}`, data: patchOp({ op: "replace", path: "displayName", value: "A" }, { op: "replace", path: "name.nosuch", value: "x" }) },
+        // fails after the read of A, at its write (bob's userName is taken)
+        { method: "PATCH", path: `/Users/${alice.id}`, data: patchOp({ op: "replace", path: "displayName", value: "A" }, { op: "replace", path: "userName", value: "bob" }) },
         { method: "PUT", path: `/Users/${bob.id}`, data: userBody("bob", { displayName: "Bob 3" }) },
       ],
     });
     expect(result.status).to.equal(200);
     const [patchA, putB] = result.body.Operations;
-    expect(patchA.status, JSON.stringify(result.body)).to.equal("400");
+    expect(patchA.status, JSON.stringify(result.body)).to.equal("409");
     expect(putB.status, JSON.stringify(result.body)).to.equal("200");
     expect((await tenant.scim("GET", `/Users/${bob.id}`)).body.displayName).to.equal("Bob 3");
   });

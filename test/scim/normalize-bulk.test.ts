@@ -31,7 +31,14 @@ describe("orderByBulkIdReferences", () => {
 describe("normalizeBulk", () => {
   it("normalizes each operation's data as the single-resource routes do", () => {
     const normalized = normalizeBulk({ Operations: [{ method: "POST", path: "/Users", bulkId: "u", data: { userName: "x", active: "True", title: null } }] }, 10);
-    expect((normalized.Operations as Array<{ data: unknown }>)[0].data).to.deep.equal({ userName: "x", active: true });
+    expect((normalized.request.Operations as Array<{ data: unknown }>)[0].data).to.deep.equal({ userName: "x", active: true });
+    expect(normalized.refused).to.deep.equal([]);
+  });
+
+  it("refuses only the operation whose body cannot be normalized [unknown attribute]", () => {
+    const normalized = normalizeBulk({ Operations: [user("a"), { method: "POST", path: "/Users", bulkId: "bad", data: { userName: "b", nosuch: 1 } }, user("c")] }, 10);
+    expect((normalized.request.Operations as unknown[]).length).to.equal(2);
+    expect(normalized.refused.map((op) => [op.method, op.bulkId, op.error.status, op.error.scimType])).to.deep.equal([["POST", "bad", 400, "invalidSyntax"]]);
   });
 
   it("refuses more operations than the limit with 413", () => {
