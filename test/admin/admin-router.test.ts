@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ADMIN_TOKEN, newTenant, request, startTestServer, type TestServer } from "../support/test-server";
-import { admin } from "./admin-helpers";
+import { admin } from "../support/admin";
 
 describe("/admin/v1 authentication and plumbing", () => {
   let server: TestServer;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AuditModel } from "../../src/store/models";
 import { newTenant, request, startTestServer, userBody, ADMIN_TOKEN, type TestServer, type TestTenant } from "../support/test-server";
-import { createUser, deactivate } from "./admin-helpers";
+import { createUserId, deactivate } from "../support/scim";
 
 const ISO_WITH_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -46,10 +46,10 @@ describe("/admin/v1/tenants/:tenant/audit", () => {
 
   it("shows cause on a reassignment and reason on a refusal", async () => {
     const tenant = await newTenant(server);
-    const lead = await createUser(tenant, "team.lead");
-    const boss = await createUser(tenant, "big.boss");
+    const lead = await createUserId(tenant, "team.lead");
+    const boss = await createUserId(tenant, "big.boss");
     await tenant.admin("PUT", "/owner", { userId: boss });
-    const report = await createUser(tenant, "the.report", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: lead } } });
+    const report = await createUserId(tenant, "the.report", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: lead } } });
     await deactivate(tenant, lead);
     const page = await tenant.admin("GET", `/audit?action=reports.reassign&target=${report}`);
     expect(page.body.entries).to.have.length(1);
@@ -121,7 +121,7 @@ describe("/admin/v1/tenants/:tenant/audit", () => {
     const byTarget = await tenant.admin("GET", "/audit?target=target-1");
     expect(byTarget.body.entries).to.have.length(3);
     for (const entry of byTarget.body.entries) expect(entry.target).to.equal("target-1");
-    const id = await createUser(tenant, "filtered.user");
+    const id = await createUserId(tenant, "filtered.user");
     const byAction = await tenant.admin("GET", "/audit?action=user.create");
     expect(byAction.body.entries.map((entry: { target: string }) => entry.target)).to.deep.equal([id]);
     const both = await tenant.admin("GET", `/audit?action=user.update&target=${id}`);
@@ -200,7 +200,7 @@ describe("/admin/v1/tenants/:tenant/audit", () => {
   it("shows only the tenant's own entries", async () => {
     const tenant = await newTenant(server);
     const other: TestTenant = await newTenant(server);
-    await createUser(other, "someone.else");
+    await createUserId(other, "someone.else");
     const page = await request(`${server.url}/admin/v1/tenants/${tenant.id}/audit?action=user.create`, "GET", { token: ADMIN_TOKEN });
     expect(page.body.entries).to.deep.equal([]);
   });

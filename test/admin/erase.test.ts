@@ -2,7 +2,8 @@ import { expect } from "chai";
 import mongoose from "mongoose";
 import { findAnyUser } from "../../src/store/user-store";
 import { newTenant, startTestServer, userBody, type TestServer, type TestTenant } from "../support/test-server";
-import { auditOf, createUser, deactivate, remove } from "./admin-helpers";
+import { auditOf } from "../support/admin";
+import { createUserId, deactivate, remove } from "../support/scim";
 
 const PERSONAL = {
   name: { givenName: "Annabel", familyName: "Lindqvist" },
@@ -18,7 +19,7 @@ const PERSONAL = {
 const PERSONAL_STRINGS = ["annabel", "lindqvist", "Bel", "Night Auditor", "+46 70 123 45 67", "Storgatan", "Uppsala"];
 
 async function personalUser(tenant: TestTenant, userName = "annabel.l"): Promise<string> {
-  const id = await createUser(tenant, userName, PERSONAL);
+  const id = await createUserId(tenant, userName, PERSONAL);
   // an update recorded with personal values on both sides
   const patched = await tenant.scim("PATCH", `/Users/${id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "title", value: "Chief Night Auditor" }] });
   expect(patched.status).to.equal(200);
@@ -134,7 +135,7 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/erase", () => {
   it("leaves entries about other users alone", async () => {
     const tenant = await newTenant(server);
     const id = await personalUser(tenant);
-    const namesake = await createUser(tenant, "other.annabel", { name: { givenName: "Annabel", familyName: "Other" } });
+    const namesake = await createUserId(tenant, "other.annabel", { name: { givenName: "Annabel", familyName: "Other" } });
     await deactivate(tenant, id);
     await tenant.admin("POST", `/users/${id}/erase`);
     const [created] = await auditOf(tenant, `action=user.create&target=${namesake}`);
@@ -162,7 +163,7 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/erase", () => {
   it("returns 404 for a user of another tenant", async () => {
     const tenant = await newTenant(server);
     const other = await newTenant(server);
-    const id = await createUser(other, "foreign.leaver");
+    const id = await createUserId(other, "foreign.leaver");
     await deactivate(other, id);
     expect((await tenant.admin("POST", `/users/${id}/erase`)).status).to.equal(404);
     expect((await other.scim("GET", `/Users/${id}`)).body.userName).to.equal("foreign.leaver");
@@ -171,9 +172,9 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/erase", () => {
   it("leaves none of the erased values in any collection, the transitions included [leader cascade]", async () => {
     const tenant = await newTenant(server);
     const distinctive = { name: { givenName: "Quillfeather", familyName: "Zanzibarova" }, displayName: "Quillfeather Zanzibarova", nickName: "Quilly", title: "Amber Surveyor", emails: [{ value: "q.zanzibarova@example.org", type: "work" }], phoneNumbers: [{ value: "+1 555 0199 42" }] };
-    const boss = await createUser(tenant, "boss.of.quill");
-    const leader = await createUser(tenant, "quill.zanzibarova", { ...distinctive, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: boss } } });
-    await createUser(tenant, "quill.report", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: leader } } });
+    const boss = await createUserId(tenant, "boss.of.quill");
+    const leader = await createUserId(tenant, "quill.zanzibarova", { ...distinctive, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: boss } } });
+    await createUserId(tenant, "quill.report", { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: leader } } });
     const group = await tenant.scim("POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "urn:ietf:params:scim:schemas:extension:roster:2.0:Group"], displayName: "Quill team", members: [{ value: leader }], "urn:ietf:params:scim:schemas:extension:roster:2.0:Group": { manager: { value: leader } } });
     expect(group.status).to.equal(201);
     // a PUT that deactivates and changes the title: the transition records personal values on both sides

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { newTenant, startTestServer, type TestServer } from "../support/test-server";
-import { auditOf, createUser, deactivate, remove } from "./admin-helpers";
+import { auditOf } from "../support/admin";
+import { createUserId, deactivate, remove } from "../support/scim";
 
 describe("/admin/v1/tenants/:tenant/owner", () => {
   let server: TestServer;
@@ -18,7 +19,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("sets an active user as owner and returns it", async () => {
     const tenant = await newTenant(server);
-    const id = await createUser(tenant, "the.owner");
+    const id = await createUserId(tenant, "the.owner");
     const put = await tenant.admin("PUT", "/owner", { userId: id });
     expect(put.status).to.equal(200);
     expect(put.body).to.deep.equal({ userId: id });
@@ -27,8 +28,8 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("records owner.update with the previous and the new owner", async () => {
     const tenant = await newTenant(server);
-    const first = await createUser(tenant, "first.owner");
-    const second = await createUser(tenant, "second.owner");
+    const first = await createUserId(tenant, "first.owner");
+    const second = await createUserId(tenant, "second.owner");
     await tenant.admin("PUT", "/owner", { userId: first });
     await tenant.admin("PUT", "/owner", { userId: second });
     await tenant.admin("PUT", "/owner", { userId: second });
@@ -42,7 +43,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("clears the owner with {userId: null}", async () => {
     const tenant = await newTenant(server);
-    const id = await createUser(tenant, "was.owner");
+    const id = await createUserId(tenant, "was.owner");
     await tenant.admin("PUT", "/owner", { userId: id });
     const cleared = await tenant.admin("PUT", "/owner", { userId: null });
     expect(cleared.status).to.equal(200);
@@ -54,7 +55,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("returns 400 for a user that does not exist and keeps the owner", async () => {
     const tenant = await newTenant(server);
-    const id = await createUser(tenant, "kept.owner");
+    const id = await createUserId(tenant, "kept.owner");
     await tenant.admin("PUT", "/owner", { userId: id });
     const answer = await tenant.admin("PUT", "/owner", { userId: "no-such-user" });
     expect(answer.status).to.equal(400);
@@ -64,7 +65,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("returns 400 for a deactivated user", async () => {
     const tenant = await newTenant(server);
-    const id = await createUser(tenant, "inactive.candidate");
+    const id = await createUserId(tenant, "inactive.candidate");
     await deactivate(tenant, id);
     const answer = await tenant.admin("PUT", "/owner", { userId: id });
     expect(answer.status).to.equal(400);
@@ -73,7 +74,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("returns 400 for a removed user", async () => {
     const tenant = await newTenant(server);
-    const id = await createUser(tenant, "removed.candidate");
+    const id = await createUserId(tenant, "removed.candidate");
     await remove(tenant, id);
     expect((await tenant.admin("PUT", "/owner", { userId: id })).status).to.equal(400);
   });
@@ -81,7 +82,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
   it("returns 400 for a user of another tenant", async () => {
     const tenant = await newTenant(server);
     const other = await newTenant(server);
-    const id = await createUser(other, "foreign.user");
+    const id = await createUserId(other, "foreign.user");
     expect((await tenant.admin("PUT", "/owner", { userId: id })).status).to.equal(400);
   });
 
@@ -97,7 +98,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
 
   it("makes the owner guard refuse the owner's deactivation", async () => {
     const tenant = await newTenant(server);
-    const id = await createUser(tenant, "guarded.owner");
+    const id = await createUserId(tenant, "guarded.owner");
     await tenant.admin("PUT", "/owner", { userId: id });
     const refused = await tenant.scim("PATCH", `/Users/${id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: false }] });
     expect(refused.status).to.equal(400);

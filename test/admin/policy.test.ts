@@ -2,7 +2,8 @@ import { expect } from "chai";
 import policySchema from "../../schemas/policy.schema.json";
 import { DEFAULT_POLICY } from "../../src/domain/types";
 import { newTenant, startTestServer, type TestServer } from "../support/test-server";
-import { admin, auditOf, createUser } from "./admin-helpers";
+import { admin, auditOf } from "../support/admin";
+import { createUserId } from "../support/scim";
 
 const DEPARTMENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
 
@@ -119,7 +120,7 @@ describe("/admin/v1/tenants/:tenant/policy", () => {
 
     it("takes effect at once: a deactivation lacking a required path is refused, naming it", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "no.department");
+      const id = await createUserId(tenant, "no.department");
       await tenant.admin("PUT", "/policy", { requiredProfileFields: [DEPARTMENT] });
       const refused = await tenant.scim("PATCH", `/Users/${id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: false }] });
       expect(refused.status).to.equal(400);

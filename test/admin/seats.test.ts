@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { newTenant, startTestServer, userBody, type TestServer } from "../support/test-server";
-import { createUser, deactivate, remove } from "./admin-helpers";
+import { createUserId, deactivate, remove } from "../support/scim";
 
 describe("/admin/v1/tenants/:tenant/seats", () => {
   let server: TestServer;
@@ -18,9 +18,9 @@ describe("/admin/v1/tenants/:tenant/seats", () => {
 
   it("counts created and deactivated users but not removed ones", async () => {
     const tenant = await newTenant(server);
-    const first = await createUser(tenant, "seat.one");
-    const second = await createUser(tenant, "seat.two");
-    await createUser(tenant, "seat.three", { active: false });
+    const first = await createUserId(tenant, "seat.one");
+    const second = await createUserId(tenant, "seat.two");
+    await createUserId(tenant, "seat.three", { active: false });
     expect((await tenant.admin("GET", "/seats")).body.used).to.equal(3);
     await deactivate(tenant, first);
     expect((await tenant.admin("GET", "/seats")).body.used, "a deactivated user keeps the seat").to.equal(3);
@@ -33,7 +33,7 @@ describe("/admin/v1/tenants/:tenant/seats", () => {
   it("shows the policy's seatLimit, and creation stops at it", async () => {
     const tenant = await newTenant(server);
     await tenant.admin("PUT", "/policy", { seatLimit: 1 });
-    await createUser(tenant, "only.seat");
+    await createUserId(tenant, "only.seat");
     expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 1 });
     const refused = await tenant.scim("POST", "/Users", userBody("no.seat"));
     expect(refused.status).to.equal(403);
@@ -42,8 +42,8 @@ describe("/admin/v1/tenants/:tenant/seats", () => {
 
   it("keeps counting users above a lowered limit", async () => {
     const tenant = await newTenant(server);
-    await createUser(tenant, "above.one");
-    await createUser(tenant, "above.two");
+    await createUserId(tenant, "above.one");
+    await createUserId(tenant, "above.two");
     await tenant.admin("PUT", "/policy", { seatLimit: 1 });
     expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 2 });
   });

@@ -9,7 +9,7 @@ import { countAudit } from "../../src/store/audit-store";
 import { TokenModel, UserModel } from "../../src/store/models";
 import { hasTenantLeftovers, markTenantDeleting } from "../../src/store/tenant-store";
 import { ADMIN_TOKEN, request, userBody, type TestServer } from "../support/test-server";
-import { admin } from "./admin-helpers";
+import { admin } from "../support/admin";
 
 function tenantId(): string {
   return `adm-${randomUUID().slice(0, 8)}`;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { TokenModel } from "../../src/store/models";
 import { hashToken } from "../../src/services/hash-token";
 import { newTenant, request, startTestServer, type TestServer } from "../support/test-server";
-import { auditOf } from "./admin-helpers";
+import { auditOf } from "../support/admin";
 
 describe("/admin/v1/tenants/:tenant/tokens", () => {
   let server: TestServer;

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { DEACTIVATED_MESSAGE } from "../../src/domain/access-decision";
 import { CredentialModel } from "../../src/store/models";
 import { newTenant, startTestServer, type TestServer } from "../support/test-server";
-import { createUser, deactivate, remove } from "./admin-helpers";
+import { createUserId, deactivate, remove } from "../support/scim";
 
 describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
   let server: TestServer;
@@ -15,7 +15,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
   describe("GET …/access", () => {
     it("allows an active user", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "can.login");
+      const id = await createUserId(tenant, "can.login");
       const access = await tenant.admin("GET", `/users/${id}/access`);
       expect(access.status).to.equal(200);
       expect(access.body).to.deep.equal({ allowed: true });
@@ -23,7 +23,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("refuses a deactivated user with the deactivation message", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "cannot.login");
+      const id = await createUserId(tenant, "cannot.login");
       await deactivate(tenant, id);
       const access = await tenant.admin("GET", `/users/${id}/access`);
       expect(access.status).to.equal(200);
@@ -33,7 +33,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("allows a reactivated user again", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "back.again");
+      const id = await createUserId(tenant, "back.again");
       await deactivate(tenant, id);
       await tenant.scim("PATCH", `/Users/${id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: true }] });
       expect((await tenant.admin("GET", `/users/${id}/access`)).body).to.deep.equal({ allowed: true });
@@ -41,7 +41,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("returns 404 for a removed user", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "removed.login");
+      const id = await createUserId(tenant, "removed.login");
       await remove(tenant, id);
       expect((await tenant.admin("GET", `/users/${id}/access`)).status).to.equal(404);
     });
@@ -55,7 +55,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
   describe("POST …/sessions", () => {
     it("registers a session and answers 201 {id, createdAt}", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "has.session");
+      const id = await createUserId(tenant, "has.session");
       const session = await tenant.admin("POST", `/users/${id}/sessions`, { label: "web" });
       expect(session.status).to.equal(201);
       expect(Object.keys(session.body).sort()).to.deep.equal(["createdAt", "id"]);
@@ -64,13 +64,13 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("registers a session without a body", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "bare.session");
+      const id = await createUserId(tenant, "bare.session");
       expect((await tenant.admin("POST", `/users/${id}/sessions`)).status).to.equal(201);
     });
 
     it("returns 403 with the deactivation message for a deactivated user and stores nothing", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "no.session");
+      const id = await createUserId(tenant, "no.session");
       await deactivate(tenant, id);
       const answer = await tenant.admin("POST", `/users/${id}/sessions`, {});
       expect(answer.status).to.equal(403);
@@ -80,7 +80,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("returns 404 for a removed or unknown user", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "gone.session");
+      const id = await createUserId(tenant, "gone.session");
       await remove(tenant, id);
       expect((await tenant.admin("POST", `/users/${id}/sessions`, {})).status).to.equal(404);
       expect((await tenant.admin("POST", "/users/nobody/sessions", {})).status).to.equal(404);
@@ -88,7 +88,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("returns 400 listing schema errors", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "bad.session");
+      const id = await createUserId(tenant, "bad.session");
       const answer = await tenant.admin("POST", `/users/${id}/sessions`, { label: ["x"], device: "phone" });
       expect(answer.status).to.equal(400);
       expect(answer.body.errors.map((error: { path: string }) => error.path).sort()).to.deep.equal(["/device", "/label"]);
@@ -98,7 +98,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
   describe("POST …/api-keys", () => {
     it("issues a key shown once, stored only as its SHA-256", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "has.key");
+      const id = await createUserId(tenant, "has.key");
       const issued = await tenant.admin("POST", `/users/${id}/api-keys`, { label: "ci" });
       expect(issued.status).to.equal(201);
       expect(Object.keys(issued.body).sort()).to.deep.equal(["createdAt", "id", "key"]);
@@ -113,7 +113,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("returns 403 with the deactivation message for a deactivated user", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "no.key");
+      const id = await createUserId(tenant, "no.key");
       await deactivate(tenant, id);
       const answer = await tenant.admin("POST", `/users/${id}/api-keys`, {});
       expect(answer.status).to.equal(403);
@@ -123,7 +123,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("returns 404 for a removed user", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "gone.key");
+      const id = await createUserId(tenant, "gone.key");
       await remove(tenant, id);
       expect((await tenant.admin("POST", `/users/${id}/api-keys`, {})).status).to.equal(404);
     });
@@ -132,7 +132,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
   describe("GET …/credentials", () => {
     it("lists sessions and API keys in the documented shapes", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "lists.credentials");
+      const id = await createUserId(tenant, "lists.credentials");
       const session = await tenant.admin("POST", `/users/${id}/sessions`, { label: "web" });
       const key = await tenant.admin("POST", `/users/${id}/api-keys`, { label: "ci" });
       const listed = await tenant.admin("GET", `/users/${id}/credentials`);
@@ -145,7 +145,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("shows every session and key revoked after a deactivation", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "revoked.all");
+      const id = await createUserId(tenant, "revoked.all");
       await tenant.admin("POST", `/users/${id}/sessions`, {});
       await tenant.admin("POST", `/users/${id}/api-keys`, {});
       await deactivate(tenant, id);
@@ -156,7 +156,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
     it("keeps API keys when the policy says revokeApiKeys false [sessions still revoked]", async () => {
       const tenant = await newTenant(server);
       await tenant.admin("PUT", "/policy", { revokeApiKeys: false });
-      const id = await createUser(tenant, "keeps.keys");
+      const id = await createUserId(tenant, "keeps.keys");
       await tenant.admin("POST", `/users/${id}/sessions`, {});
       await tenant.admin("POST", `/users/${id}/api-keys`, {});
       await deactivate(tenant, id);
@@ -167,7 +167,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
 
     it("returns 404 for a removed or unknown user", async () => {
       const tenant = await newTenant(server);
-      const id = await createUser(tenant, "gone.credentials");
+      const id = await createUserId(tenant, "gone.credentials");
       await remove(tenant, id);
       expect((await tenant.admin("GET", `/users/${id}/credentials`)).status).to.equal(404);
       expect((await tenant.admin("GET", "/users/nobody/credentials")).status).to.equal(404);
@@ -176,7 +176,7 @@ describe("/admin/v1/tenants/:tenant/users/:id credentials and access", () => {
     it("returns 404 for a user of another tenant", async () => {
       const tenant = await newTenant(server);
       const other = await newTenant(server);
-      const id = await createUser(other, "foreign.credentials");
+      const id = await createUserId(other, "foreign.credentials");
       expect((await tenant.admin("GET", `/users/${id}/credentials`)).status).to.equal(404);
       expect((await tenant.admin("POST", `/users/${id}/sessions`, {})).status).to.equal(404);
     });

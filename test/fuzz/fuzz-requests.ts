@@ -22,13 +22,7 @@ export interface FuzzTargets {
   foreignGroupIds: string[];
 }
 
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const ROSTER_USER = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
-const ROSTER_GROUP = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
-const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+import { ENTERPRISE, ROSTER_USER, ROSTER_GROUP, CORE_USER, CORE_GROUP, PATCH_OP, BULK_REQUEST } from "../support/urns";
 
 const HOSTILE_KEYS = ["__proto__", "constructor", "prototype", "$where", "$gt", "$ne", "$regex", "__PROTO__", "Constructor", "toString", "hasOwnProperty", "valueOf"];
 const KNOWN_PATHS = [

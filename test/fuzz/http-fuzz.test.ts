@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { sharedTestServer } from "../http/scim-fixtures";
+import { sharedTestServer } from "../support/shared-server";
 import { describe as describeRequest, runFuzzSession } from "./fuzz-session";
 
 /** Fixed so that `npm test` is reproducible; `npm run fuzz -- --seed N` explores others. */

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
-import { CORE_USER, ENTERPRISE, createGroup, createUser, filterQuery, freshTenant, list, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, filterQuery, list } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_USER, ENTERPRISE } from "../support/urns";
 
 describe("attributes and excludedAttributes (RFC 7644 §3.4.2.5)", () => {
   let server: TestServer;

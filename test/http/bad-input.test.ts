@@ -2,7 +2,9 @@ import { expect } from "chai";
 import mongoose from "mongoose";
 import { UserModel } from "../../src/store/models";
 import { request, userBody, type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_GROUP, CORE_USER, createUser, expectNoStackTrace, expectScimError, freshTenant, list, sharedTestServer } from "./scim-fixtures";
+import { createUser, expectNoStackTrace, expectScimError, list } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP, CORE_USER } from "../support/urns";
 
 async function expectNoUsers(tenant: TestTenant): Promise<void> {
   expect((await list(tenant, "/Users")).totalResults).to.equal(0);

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
-import { CORE_GROUP, createUser, expectScimError, filterQuery, freshTenant, list, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createUser, expectScimError, filterQuery, list, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP, BULK_REQUEST } from "../support/urns";
 
-const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
 describe("POST /Bulk (RFC 7644 §3.7)", () => {

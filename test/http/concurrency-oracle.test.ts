@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { queryAudit } from "../../src/store/audit-store";
 import { userBody, type HttpResult, type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_GROUP, createGroup, createUser, freshTenant, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP, BULK_REQUEST } from "../support/urns";
 
-const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const CLIENTS = 10;
 const OPERATIONS_PER_CLIENT = 24;
 const USERS = 12;

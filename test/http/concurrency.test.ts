@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { type TestServer } from "../support/test-server";
-import { createGroup, createUser, freshTenant, insertUsersDirectly, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { insertUsersDirectly } from "../support/store";
 
 // FerretDB 1.24 does not apply a filtered update atomically (10 concurrent updateOne({_id, version}) all
 // matched); src/store/document-lock.ts serializes conditional writes per document, so these hold there too.

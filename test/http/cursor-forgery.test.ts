@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { createUser, expectScimError, freshTenant, list, sharedTestServer } from "./scim-fixtures";
+import { createUser, expectScimError, list } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
 
 function forge(position: unknown): string {
   return Buffer.from(JSON.stringify(position)).toString("base64url");

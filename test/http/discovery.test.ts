@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { request, type TestServer } from "../support/test-server";
-import { CORE_GROUP, CORE_USER, ENTERPRISE, ROSTER_GROUP, ROSTER_USER, expectScimError, freshTenant, sharedTestServer } from "./scim-fixtures";
+import { expectScimError } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP, CORE_USER, ENTERPRISE, ROSTER_GROUP, ROSTER_USER } from "../support/urns";
 
 describe("SCIM discovery", () => {
   let server: TestServer;

@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { queryAudit } from "../../src/store/audit-store";
 import { MembershipModel, UserModel } from "../../src/store/models";
 import { userBody, type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_GROUP, createGroup, createUser, expectScimError, freshTenant, insertUsersDirectly, memberIds, patchOp, sharedTestServer, skipOnFerretDb } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { insertUsersDirectly, skipOnFerretDb } from "../support/store";
+import { CORE_GROUP, BULK_REQUEST } from "../support/urns";
 
-const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 
 /** Audit entries of a tenant written for one request id. */
 async function auditOf(tenant: TestTenant, requestId: string) {

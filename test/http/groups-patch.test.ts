@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { ROSTER_GROUP, createGroup, createUser, expectScimError, freshTenant, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { ROSTER_GROUP } from "../support/urns";
 
 /** A tenant with three users and a group holding all three. */
 async function groupOfThree(server: TestServer): Promise<{ tenant: TestTenant; group: any; users: any[] }> {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { request, type TestServer } from "../support/test-server";
-import { sharedTestServer } from "./scim-fixtures";
+import { sharedTestServer } from "../support/shared-server";
 
 describe("GET /healthz", () => {
   let server: TestServer;

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_USER, ENTERPRISE, createUser, freshTenant, sharedTestServer } from "./scim-fixtures";
+import { createUser } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_USER, ENTERPRISE, PATCH_OP } from "../support/urns";
 
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const HOSTILE_KEYS = ["__proto__", "constructor", "prototype", "__PROTO__", "Constructor"];
 
 /** Own properties of Object.prototype, to compare before and after. */

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { newTenant, request, startTestServer, type TestServer } from "../support/test-server";
-import { ENTERPRISE, createUser, freshTenant, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createUser, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { ENTERPRISE } from "../support/urns";
 
 describe("attribute values identity providers send (RFC 7643 §2.3.1)", () => {
   let server: TestServer;

@@ -7,7 +7,9 @@ import { loadConfig } from "../../src/config/load-config";
 import { createApp } from "../../src/http/create-app";
 import { INPUT_LIMITS } from "../../src/scim/input-limits";
 import { ADMIN_TOKEN, request, type TestServer } from "../support/test-server";
-import { CORE_GROUP, createGroup, createUser, expectScimError, filterQuery, freshTenant, list, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, filterQuery, list, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP } from "../support/urns";
 
 function nested(depth: number): unknown {
   let value: unknown = "x";

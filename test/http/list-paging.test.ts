@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { createGroup, createUser, expectScimError, filterQuery, freshTenant, insertUsersDirectly, list, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, filterQuery, list } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { insertUsersDirectly } from "../support/store";
 
 /** Follows nextCursor from `cursor=` to the last page; returns every page. */
 async function walkCursor(tenant: TestTenant, path: string): Promise<any[]> {

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_GROUP, CORE_USER, ENTERPRISE, ROSTER_GROUP, createGroup, createUser, expectScimError, freshTenant, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP, CORE_USER, ENTERPRISE, ROSTER_GROUP } from "../support/urns";
 
 async function read(tenant: TestTenant, path: string): Promise<any> {
   const result = await tenant.scim("GET", path);

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_USER, ENTERPRISE, createGroup, createUser, expectScimError, filterQuery, freshTenant, list, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, filterQuery, list } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_USER, ENTERPRISE } from "../support/urns";
 
 const HOSTILE_PATHS = [
   "__proto__.filter",

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { request, startTestServer, type TestServer } from "../support/test-server";
-import { expectScimError, freshTenant, sharedTestServer } from "./scim-fixtures";
+import { expectScimError } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
 
 describe("rate limiting (SPEC §7)", () => {
   // 1 request/s with a burst of 2; each test uses fresh tenants, so only their own tokens' buckets matter

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { request, type TestServer } from "../support/test-server";
-import { freshTenant, patchOp, sharedTestServer } from "./scim-fixtures";
+import { patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

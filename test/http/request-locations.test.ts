@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { request as httpRequest } from "node:http";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_GROUP, PATCH_OP, freshTenant, sharedTestServer } from "./scim-fixtures";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP, PATCH_OP } from "../support/urns";
 import { userBody } from "../support/test-server";
 
 interface Sent {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
-import { freshTenant, sharedTestServer } from "./scim-fixtures";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
 
 describe("SCIM smoke", () => {
   let server: TestServer;

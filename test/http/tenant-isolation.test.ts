@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { userBody, type TestServer, type TestTenant } from "../support/test-server";
-import { CORE_GROUP, createGroup, createUser, expectScimError, filterQuery, freshTenant, list, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, filterQuery, list, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP } from "../support/urns";
 
 /** Tenant A with a user in a group, and tenant B with its own group. */
 async function twoTenants(server: TestServer): Promise<{ a: TestTenant; b: TestTenant; userA: any; groupA: any; groupB: any }> {

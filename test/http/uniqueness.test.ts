@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
-import { CORE_GROUP, createGroup, createUser, expectScimError, freshTenant, list, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, list, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_GROUP } from "../support/urns";
 
 describe("uniqueness (SPEC §3)", () => {
   let server: TestServer;

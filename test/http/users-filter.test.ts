@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { ENTERPRISE, createUser, expectScimError, filterQuery, freshTenant, list, sharedTestServer, skipOnFerretDb, sleep, userNamesMatching } from "./scim-fixtures";
+import { createUser, expectScimError, filterQuery, list, userNamesMatching } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { skipOnFerretDb } from "../support/store";
+import { ENTERPRISE } from "../support/urns";
+import { sleep } from "../support/wait";
 
 /** Four users covering case, presence, multi-valued and extension attributes. */
 async function seed(tenant: TestTenant): Promise<Record<string, any>> {

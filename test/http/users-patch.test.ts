@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
-import { ENTERPRISE, createUser, expectScimError, freshTenant, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createUser, expectScimError, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { ENTERPRISE } from "../support/urns";
 
 const MANAGER = `${ENTERPRISE}:manager`;
 

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { UserModel } from "../../src/store/models";
 import { userBody, type TestServer } from "../support/test-server";
-import { CORE_USER, ENTERPRISE, createGroup, createUser, expectScimError, filterQuery, freshTenant, list, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, filterQuery, list, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { CORE_USER, ENTERPRISE } from "../support/urns";
 
 const PASSWORD = "1mz050nq";
 

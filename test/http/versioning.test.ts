@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
-import { createGroup, createUser, expectScimError, freshTenant, memberIds, patchOp, sharedTestServer } from "./scim-fixtures";
+import { createGroup, createUser, expectScimError, memberIds, patchOp } from "../support/scim";
+import { freshTenant, sharedTestServer } from "../support/shared-server";
 
 describe("versioning (RFC 7644 §3.14)", () => {
   let server: TestServer;

@@ -1,17 +1,9 @@
 import { expect } from "chai";
 import { newTenant, startTestServer, userBody, type TestServer, type TestTenant } from "../support/test-server";
-import {
-  BULK_REQUEST,
-  ENTERPRISE_USER,
-  auditOf,
-  createGroup,
-  createUser,
-  deactivatePatch,
-  getUser,
-  givePolicy,
-  managedBy,
-  managerOf,
-} from "./support";
+import { givePolicy } from "../support/admin";
+import { createGroup, createUser, deactivatePatch, getUser, managedBy, managerOf, ledBy } from "../support/scim";
+import { storedAuditOf } from "../support/store";
+import { BULK_REQUEST, ENTERPRISE } from "../support/urns";
 
 async function bulk(tenant: TestTenant, operations: Array<Record<string, unknown>>, failOnErrors?: number): Promise<any[]> {
   const res = await tenant.scim("POST", "/Bulk", { schemas: [BULK_REQUEST], ...(failOnErrors === undefined ? {} : { failOnErrors }), Operations: operations });
@@ -31,7 +23,7 @@ describe("POST /Bulk lifecycle", () => {
     const tenant = await newTenant(server);
     const results = await bulk(tenant, [
       { method: "POST", path: "/Users", bulkId: "boss", data: userBody("boss") },
-      { method: "POST", path: "/Users", bulkId: "rep", data: userBody("rep", { [ENTERPRISE_USER]: { manager: { value: "bulkId:boss" } } }) },
+      { method: "POST", path: "/Users", bulkId: "rep", data: userBody("rep", { [ENTERPRISE]: { manager: { value: "bulkId:boss" } } }) },
       { method: "POST", path: "/Groups", bulkId: "team", data: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Team", members: [{ value: "bulkId:rep" }] } },
     ]);
     expect(results.map((r) => String(r.status))).to.deep.equal(["201", "201", "201"]);
@@ -59,14 +51,14 @@ describe("POST /Bulk lifecycle", () => {
     expect((await getUser(tenant, leader.id)).body.active).to.equal(true);
     expect((await getUser(tenant, after.id)).body.active).to.equal(false);
     expect(managerOf((await getUser(tenant, report.id)).body)).to.equal(leader.id);
-    expect((await auditOf(tenant, { action: "user.deactivate" })).map((e) => e.target)).to.have.members([before.id, after.id]);
+    expect((await storedAuditOf(tenant, { action: "user.deactivate" })).map((e) => e.target)).to.have.members([before.id, after.id]);
   });
 
   it("refuses to remove a leader of groups inside a bulk request [DELETE]", async () => {
     const tenant = await newTenant(server);
     const leader = await createUser(tenant, "leader");
     const plain = await createUser(tenant, "plain");
-    const group = await createGroup(tenant, "Led", { leaderId: leader.id });
+    const group = await createGroup(tenant, "Led", [], ledBy(leader.id));
     const results = await bulk(tenant, [
       { method: "DELETE", path: `/Users/${leader.id}` },
       { method: "DELETE", path: `/Users/${plain.id}` },
@@ -96,10 +88,10 @@ describe("POST /Bulk lifecycle", () => {
 
   it("applies the other rules per operation [incomplete profile]", async () => {
     const tenant = await newTenant(server);
-    const department = `${ENTERPRISE_USER}:department`;
+    const department = `${ENTERPRISE}:department`;
     await givePolicy(tenant, { requiredProfileFields: [department] });
     const incomplete = await createUser(tenant, "incomplete");
-    const complete = await createUser(tenant, "complete", { [ENTERPRISE_USER]: { department: "Ops" } });
+    const complete = await createUser(tenant, "complete", { [ENTERPRISE]: { department: "Ops" } });
     const results = await bulk(tenant, [
       { method: "PATCH", path: `/Users/${incomplete.id}`, data: deactivatePatch() },
       { method: "PATCH", path: `/Users/${complete.id}`, data: deactivatePatch() },

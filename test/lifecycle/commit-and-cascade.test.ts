@@ -5,20 +5,9 @@ import { getRuntime, setRuntime, type Runtime } from "../../src/services/context
 import { insertTransition, type TransitionDoc } from "../../src/store/transition-store";
 import { findAnyUser, replaceUserIfVersion } from "../../src/store/user-store";
 import { newTenant, startTestServer, type TestServer } from "../support/test-server";
-import {
-  addCredential,
-  auditOf,
-  createGroup,
-  createUser,
-  credentialsOf,
-  deactivatePatch,
-  getUser,
-  groupLeaderOf,
-  managedBy,
-  managerOf,
-  reactivatePatch,
-  transitionsOf,
-} from "./support";
+import { addCredential, credentialsOf } from "../support/admin";
+import { createGroup, createUser, deactivatePatch, getUser, groupLeaderOf, managedBy, managerOf, reactivatePatch, ledBy } from "../support/scim";
+import { storedAuditOf, transitionsOf } from "../support/store";
 
 const quiet = pino({ level: "silent" });
 
@@ -108,7 +97,7 @@ describe("Transition commit and cascade", () => {
     expect((await transitionsOf(tenant, leader.id)).map((t) => t.status)).to.deep.equal(["complete", "complete"]);
     // the deactivation happened, so its hand-over did too (SPEC §4 Reactivate: reassigned reports stay reassigned)
     expect(managerOf((await getUser(tenant, report.id)).body)).to.equal(boss.id);
-    expect(await auditOf(tenant, { action: "user.deactivate", target: leader.id })).to.have.length(1);
+    expect(await storedAuditOf(tenant, { action: "user.deactivate", target: leader.id })).to.have.length(1);
   });
 
   it("answers the change as made when a cascade step fails after the commit, and the sweep completes it [database failure]", async () => {
@@ -116,7 +105,7 @@ describe("Transition commit and cascade", () => {
     const boss = await createUser(tenant, "boss");
     const leader = await createUser(tenant, "leader", managedBy(boss.id));
     const reports = [await createUser(tenant, "r1", managedBy(leader.id)), await createUser(tenant, "r2", managedBy(leader.id))];
-    const group = await createGroup(tenant, "Team", { leaderId: leader.id });
+    const group = await createGroup(tenant, "Team", [], ledBy(leader.id));
     await addCredential(tenant, leader.id, "session");
     const reported: string[] = [];
     // effects: 0 sessions, 1 api keys, 2–3 reports, 4 group: the database fails at the second report
@@ -145,7 +134,7 @@ describe("Transition commit and cascade", () => {
     for (const report of reports) expect(managerOf((await getUser(tenant, report.id)).body)).to.equal(boss.id);
     expect(await groupLeaderOf(tenant, group.id)).to.equal(boss.id);
     expect((await credentialsOf(tenant, leader.id)).every((c) => c.revokedAt instanceof Date)).to.equal(true);
-    expect(await auditOf(tenant, { action: "reports.reassign" })).to.have.length(3);
-    expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(1);
+    expect(await storedAuditOf(tenant, { action: "reports.reassign" })).to.have.length(3);
+    expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(1);
   });
 });

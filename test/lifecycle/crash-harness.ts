@@ -13,7 +13,10 @@ import { TransitionModel } from "../../src/store/models";
 import { findAnyUser, findReportIds } from "../../src/store/user-store";
 import { createTenant, issueToken } from "../../src/services/tenant-admin";
 import { ADMIN_TOKEN, request, userBody } from "../support/test-server";
-import { ROSTER_GROUP, managedBy, sleep, startRosterChild, waitFor, type RosterChild } from "./support";
+import { startRosterChild, type RosterChild } from "../support/roster-child";
+import { managedBy } from "../support/scim";
+import { ROSTER_GROUP } from "../support/urns";
+import { sleep, waitFor } from "../support/wait";
 
 export interface CrashOptions {
   kills: number;

@@ -1,29 +1,12 @@
 import { expect } from "chai";
 import { findLiveUser } from "../../src/store/user-store";
 import { newTenant, userBody, type TestTenant } from "../support/test-server";
-import {
-  BULK_REQUEST,
-  GROUP_MANAGER,
-  ROSTER_USER,
-  USER_MANAGER,
-  addCredential,
-  auditOf,
-  childServer,
-  createGroup,
-  createUser,
-  credentialsOf,
-  deactivatePatch,
-  getUser,
-  groupLeaderOf,
-  managedBy,
-  managerOf,
-  sleep,
-  transitionsOf,
-  viaServer,
-  waitFor,
-  type RosterChild,
-  startRosterChild,
-} from "./support";
+import { addCredential, credentialsOf } from "../support/admin";
+import { childServer, viaServer, type RosterChild, startRosterChild } from "../support/roster-child";
+import { createGroup, createUser, deactivatePatch, getUser, groupLeaderOf, managedBy, managerOf, ledBy } from "../support/scim";
+import { storedAuditOf, transitionsOf } from "../support/store";
+import { BULK_REQUEST, GROUP_MANAGER, ROSTER_USER, USER_MANAGER } from "../support/urns";
+import { sleep, waitFor } from "../support/wait";
 
 const BOOTSTRAP = "lifecycle-crash-bootstrap-token-0123";
 
@@ -77,7 +60,7 @@ describe("Crash safety (Roster as child processes)", function () {
     const leader = await createUser(tenant, "leader", managedBy(boss.id));
     const reports: any[] = [];
     for (let i = 1; i <= 4; i++) reports.push(await createUser(tenant, `report${i}`, managedBy(leader.id)));
-    const group = await createGroup(tenant, "Leader's team", { leaderId: leader.id });
+    const group = await createGroup(tenant, "Leader's team", [], ledBy(leader.id));
     await addCredential(tenant, leader.id, "session");
     await addCredential(tenant, leader.id, "apiKey");
 
@@ -100,8 +83,8 @@ describe("Crash safety (Roster as child processes)", function () {
     expect(await groupLeaderOf(live, group.id)).to.equal(boss.id);
     expect((await credentialsOf(live, leader.id)).every((c) => c.revokedAt instanceof Date)).to.equal(true);
 
-    expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(1);
-    const reassigned = await auditOf(tenant, { action: "reports.reassign" });
+    expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(1);
+    const reassigned = await storedAuditOf(tenant, { action: "reports.reassign" });
     expect(reassigned.map((e) => e.target).sort()).to.deep.equal([...reports.map((r) => r.id), group.id].sort());
     for (const entry of reassigned) {
       const path = entry.target === group.id ? GROUP_MANAGER : USER_MANAGER;
@@ -152,7 +135,7 @@ describe("Crash safety (Roster as child processes)", function () {
     await sleep(700); // more sweeps by both instances
 
     for (const leaver of leavers) {
-      const deactivations = await auditOf(tenant, { action: "user.deactivate", target: leaver.id });
+      const deactivations = await storedAuditOf(tenant, { action: "user.deactivate", target: leaver.id });
       expect(deactivations).to.have.length(1);
       expect(deactivations[0].actor).to.equal("system:leave-date");
       // a second run would have recorded (and aborted) a second transition
@@ -160,8 +143,8 @@ describe("Crash safety (Roster as child processes)", function () {
       expect(logsAbout([faulty, ...twins], "deactivated by leave date", "user", leaver.id)).to.equal(1);
     }
 
-    expect(await auditOf(tenant, { action: "user.deactivate", target: leader.id })).to.have.length(1);
-    const reassigned = await auditOf(tenant, { action: "reports.reassign" });
+    expect(await storedAuditOf(tenant, { action: "user.deactivate", target: leader.id })).to.have.length(1);
+    const reassigned = await storedAuditOf(tenant, { action: "reports.reassign" });
     expect(reassigned).to.have.length(reportIds.length);
     expect(new Set(reassigned.map((e) => e.target)).size).to.equal(reportIds.length);
     for (const id of reportIds) expect(managerOf((await getUser(live, id)).body)).to.equal(boss.id);

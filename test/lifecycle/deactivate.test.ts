@@ -1,24 +1,11 @@
 import { expect } from "chai";
 import { newTenant, startTestServer, userBody, type TestServer, type TestTenant } from "../support/test-server";
-import {
-  BULK_REQUEST,
-  ENTERPRISE_USER,
-  addCredential,
-  auditOf,
-  createGroup,
-  createUser,
-  credentialsOf,
-  deactivatePatch,
-  getUser,
-  giveOwner,
-  givePolicy,
-  listUsers,
-  patchBody,
-  reactivatePatch,
-  tokenIdOf,
-} from "./support";
+import { addCredential, credentialsOf, giveOwner, givePolicy } from "../support/admin";
+import { createGroup, createUser, deactivatePatch, getUser, listUsers, patchOp, reactivatePatch } from "../support/scim";
+import { storedAuditOf, tokenIdOf } from "../support/store";
+import { BULK_REQUEST, ENTERPRISE } from "../support/urns";
 
-const DEPARTMENT = `${ENTERPRISE_USER}:department`;
+const DEPARTMENT = `${ENTERPRISE}:department`;
 
 /** SPEC §4 Deactivate: however `active:false` arrives, it is one deactivation. */
 describe("Deactivation over SCIM", () => {
@@ -40,14 +27,14 @@ describe("Deactivation over SCIM", () => {
       {
         name: 'Entra "Replace" with "False"',
         send: async (tenant, user) => {
-          const res = await tenant.scim("PATCH", `/Users/${user.id}`, patchBody({ op: "Replace", path: "active", value: "False" }));
+          const res = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "Replace", path: "active", value: "False" }));
           return { status: res.status, requestId: res.headers.get("x-request-id") };
         },
       },
       {
         name: "path active with a boolean",
         send: async (tenant, user) => {
-          const res = await tenant.scim("PATCH", `/Users/${user.id}`, patchBody({ op: "replace", path: "active", value: false }));
+          const res = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "replace", path: "active", value: false }));
           return { status: res.status, requestId: res.headers.get("x-request-id") };
         },
       },
@@ -78,14 +65,14 @@ describe("Deactivation over SCIM", () => {
         const { status, requestId } = await shape.send(tenant, user);
         expect(status).to.equal(200);
         expect((await getUser(tenant, user.id)).body.active).to.equal(false);
-        const entries = await auditOf(tenant, { action: "user.deactivate", target: user.id });
+        const entries = await storedAuditOf(tenant, { action: "user.deactivate", target: user.id });
         expect(entries).to.have.length(1);
         expect(entries[0].before).to.deep.equal({ active: true });
         expect(entries[0].after).to.deep.equal({ active: false });
         expect(entries[0].actor).to.equal(await tokenIdOf(tenant));
         expect(requestId).to.be.a("string").and.not.equal("");
         expect(entries[0].requestId).to.equal(requestId);
-        expect(await auditOf(tenant, { action: "user.update", target: user.id })).to.have.length(0);
+        expect(await storedAuditOf(tenant, { action: "user.update", target: user.id })).to.have.length(0);
       });
     }
 
@@ -94,7 +81,7 @@ describe("Deactivation over SCIM", () => {
       const user = await createUser(tenant, "leaver");
       const res = await tenant.scim("PATCH", `/Users/${user.id}`, deactivatePatch(), { "X-Request-Id": "okta-req.42" });
       expect(res.headers.get("x-request-id")).to.equal("okta-req.42");
-      const [entry] = await auditOf(tenant, { action: "user.deactivate", target: user.id });
+      const [entry] = await storedAuditOf(tenant, { action: "user.deactivate", target: user.id });
       expect(entry.requestId).to.equal("okta-req.42");
     });
   });
@@ -120,7 +107,7 @@ describe("Deactivation over SCIM", () => {
       const after = await getUser(tenant, user.id);
       expect(after.body.active).to.equal(true);
       expect(after.body.meta.version).to.equal(before.body.meta.version);
-      expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
     });
 
     it("refuses a PUT with active:false the same way [PUT]", async () => {
@@ -135,31 +122,31 @@ describe("Deactivation over SCIM", () => {
     it("counts values supplied in the same request", async () => {
       const tenant = await newTenant(server);
       const user = await incompleteUser(tenant);
-      const partly = await tenant.scim("PATCH", `/Users/${user.id}`, patchBody({ op: "add", path: DEPARTMENT, value: "Sales" }, { op: "replace", path: "active", value: false }));
+      const partly = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "add", path: DEPARTMENT, value: "Sales" }, { op: "replace", path: "active", value: false }));
       expect(partly.status).to.equal(400);
       expect(partly.body.detail).to.include("name.givenName");
       expect(partly.body.detail).not.to.include(DEPARTMENT);
-      expect((await getUser(tenant, user.id)).body[ENTERPRISE_USER]?.department).to.equal(undefined);
+      expect((await getUser(tenant, user.id)).body[ENTERPRISE]?.department).to.equal(undefined);
 
       const whole = await tenant.scim(
         "PATCH",
         `/Users/${user.id}`,
-        patchBody({ op: "add", path: DEPARTMENT, value: "Sales" }, { op: "add", path: "name.givenName", value: "Ann" }, { op: "replace", path: "active", value: false }),
+        patchOp({ op: "add", path: DEPARTMENT, value: "Sales" }, { op: "add", path: "name.givenName", value: "Ann" }, { op: "replace", path: "active", value: false }),
       );
       expect(whole.status, JSON.stringify(whole.body)).to.equal(200);
       expect(whole.body.active).to.equal(false);
-      expect(whole.body[ENTERPRISE_USER].department).to.equal("Sales");
-      const [entry] = await auditOf(tenant, { action: "user.deactivate", target: user.id });
+      expect(whole.body[ENTERPRISE].department).to.equal("Sales");
+      const [entry] = await storedAuditOf(tenant, { action: "user.deactivate", target: user.id });
       expect(entry.after).to.include({ active: false, [DEPARTMENT]: "Sales", "name.givenName": "Ann" });
     });
 
     it("guards reactivation too, and an update of an incomplete profile is allowed", async () => {
       const tenant = await newTenant(server);
       await givePolicy(tenant, { requiredProfileFields: required });
-      const user = await createUser(tenant, "returner", { [ENTERPRISE_USER]: { department: "Ops" } });
+      const user = await createUser(tenant, "returner", { [ENTERPRISE]: { department: "Ops" } });
       expect((await tenant.scim("PATCH", `/Users/${user.id}`, deactivatePatch())).status).to.equal(200);
       // an update that leaves the profile incomplete is not a transition: allowed
-      const emptied = await tenant.scim("PATCH", `/Users/${user.id}`, patchBody({ op: "remove", path: DEPARTMENT }));
+      const emptied = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "remove", path: DEPARTMENT }));
       expect(emptied.status, JSON.stringify(emptied.body)).to.equal(200);
 
       const refused = await tenant.scim("PATCH", `/Users/${user.id}`, reactivatePatch());
@@ -167,12 +154,12 @@ describe("Deactivation over SCIM", () => {
       expect(refused.body.scimType).to.equal("invalidValue");
       expect(refused.body.detail).to.include(DEPARTMENT);
       expect((await getUser(tenant, user.id)).body.active).to.equal(false);
-      expect(await auditOf(tenant, { action: "user.reactivate" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "user.reactivate" })).to.have.length(0);
 
-      const back = await tenant.scim("PATCH", `/Users/${user.id}`, patchBody({ op: "replace", value: { active: true, [DEPARTMENT]: "Ops" } }));
+      const back = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "replace", value: { active: true, [DEPARTMENT]: "Ops" } }));
       expect(back.status, JSON.stringify(back.body)).to.equal(200);
       expect(back.body.active).to.equal(true);
-      expect(await auditOf(tenant, { action: "user.reactivate", target: user.id })).to.have.length(1);
+      expect(await storedAuditOf(tenant, { action: "user.reactivate", target: user.id })).to.have.length(1);
     });
 
     it("allows creating an already deactivated incomplete profile, which is not a transition", async () => {
@@ -181,7 +168,7 @@ describe("Deactivation over SCIM", () => {
       const created = await tenant.scim("POST", "/Users", userBody("dormant", { active: false, name: { familyName: "F" } }));
       expect(created.status).to.equal(201);
       expect(created.body.active).to.equal(false);
-      expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
     });
   });
 
@@ -199,7 +186,7 @@ describe("Deactivation over SCIM", () => {
         expect(res.body.detail).to.include("transfer ownership first");
       }
       expect((await getUser(tenant, owner.id)).body.active).to.equal(true);
-      expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
     });
 
     it("refuses to remove the owner [DELETE]", async () => {
@@ -211,7 +198,7 @@ describe("Deactivation over SCIM", () => {
       expect(res.body.scimType).to.equal("invalidValue");
       expect(res.body.detail).to.include("transfer ownership first");
       expect((await getUser(tenant, owner.id)).status).to.equal(200);
-      expect(await auditOf(tenant, { action: "user.remove" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "user.remove" })).to.have.length(0);
     });
 
     it("deactivates the former owner once ownership is transferred", async () => {
@@ -229,7 +216,7 @@ describe("Deactivation over SCIM", () => {
     it("keeps group memberships by default, and through reactivation [keep]", async () => {
       const tenant = await newTenant(server);
       const user = await createUser(tenant, "member");
-      const group = await createGroup(tenant, "Team", { memberIds: [user.id] });
+      const group = await createGroup(tenant, "Team", [user.id]);
       expect((await tenant.scim("PATCH", `/Users/${user.id}`, deactivatePatch())).status).to.equal(200);
       const members = (await tenant.scim("GET", `/Groups/${group.id}`)).body.members.map((m: any) => m.value);
       expect(members).to.deep.equal([user.id]);
@@ -243,7 +230,7 @@ describe("Deactivation over SCIM", () => {
       await givePolicy(tenant, { groupMembershipsOnDeactivate: "remove" });
       const user = await createUser(tenant, "member");
       const stays = await createUser(tenant, "stays");
-      const group = await createGroup(tenant, "Team", { memberIds: [user.id, stays.id] });
+      const group = await createGroup(tenant, "Team", [user.id, stays.id]);
       expect((await tenant.scim("PATCH", `/Users/${user.id}`, deactivatePatch())).status).to.equal(200);
       const members = (await tenant.scim("GET", `/Groups/${group.id}`)).body.members.map((m: any) => m.value);
       expect(members).to.deep.equal([stays.id]);
@@ -307,9 +294,9 @@ describe("Deactivation over SCIM", () => {
       expect((await tenant.scim("PATCH", `/Users/${user.id}`, reactivatePatch())).status).to.equal(200);
       expect((await tenant.scim("PATCH", `/Users/${user.id}`, reactivatePatch())).status).to.equal(200);
       expect((await tenant.scim("PUT", `/Users/${user.id}`, { ...user, active: false })).status).to.equal(200);
-      const actions = (await auditOf(tenant, { target: user.id })).map((entry) => entry.action).reverse();
+      const actions = (await storedAuditOf(tenant, { target: user.id })).map((entry) => entry.action).reverse();
       expect(actions).to.deep.equal(["user.create", "user.deactivate", "user.reactivate", "user.deactivate"]);
-      const reactivation = (await auditOf(tenant, { action: "user.reactivate" }))[0];
+      const reactivation = (await storedAuditOf(tenant, { action: "user.reactivate" }))[0];
       expect(reactivation.before).to.deep.equal({ active: false });
       expect(reactivation.after).to.deep.equal({ active: true });
     });

@@ -1,21 +1,9 @@
 import { expect } from "chai";
 import { newTenant, startTestServer, type TestServer, type TestTenant } from "../support/test-server";
-import {
-  GROUP_MANAGER,
-  USER_MANAGER,
-  auditOf,
-  createGroup,
-  createUser,
-  deactivatePatch,
-  getUser,
-  giveOwner,
-  givePolicy,
-  groupLeaderOf,
-  managedBy,
-  managerOf,
-  reactivatePatch,
-  tokenIdOf,
-} from "./support";
+import { giveOwner, givePolicy } from "../support/admin";
+import { createGroup, createUser, deactivatePatch, getUser, groupLeaderOf, managedBy, managerOf, reactivatePatch, ledBy } from "../support/scim";
+import { storedAuditOf, tokenIdOf } from "../support/store";
+import { GROUP_MANAGER, USER_MANAGER } from "../support/urns";
 
 interface Team {
   leader: any;
@@ -27,7 +15,7 @@ interface Team {
 async function team(tenant: TestTenant, leaderExtra: Record<string, unknown> = {}): Promise<Team> {
   const leader = await createUser(tenant, "leader", leaderExtra);
   const reports = [await createUser(tenant, "report.one", managedBy(leader.id)), await createUser(tenant, "report.two", managedBy(leader.id))];
-  const group = await createGroup(tenant, "Leader's team", { leaderId: leader.id, memberIds: reports.map((r) => r.id) });
+  const group = await createGroup(tenant, "Leader's team", reports.map((r) => r.id), ledBy(leader.id));
   return { leader, reports, group };
 }
 
@@ -35,7 +23,7 @@ async function expectHandedTo(tenant: TestTenant, { leader, reports, group }: Te
   for (const report of reports) expect(managerOf((await getUser(tenant, report.id)).body), `manager of ${report.userName}`).to.equal(successor);
   expect(await groupLeaderOf(tenant, group.id), "group leader").to.equal(successor);
 
-  const entries = await auditOf(tenant, { action: "reports.reassign" });
+  const entries = await storedAuditOf(tenant, { action: "reports.reassign" });
   expect(entries).to.have.length(reports.length + 1);
   const after = successor ? { value: successor } : null;
   for (const report of reports) {
@@ -71,7 +59,7 @@ describe("Team-leader reassignment over SCIM", () => {
       expect(res.status).to.equal(200);
       await expectHandedTo(tenant, t, boss.id);
       const actor = await tokenIdOf(tenant);
-      for (const entry of await auditOf(tenant, { action: "reports.reassign" })) {
+      for (const entry of await storedAuditOf(tenant, { action: "reports.reassign" })) {
         expect(entry.actor).to.equal(actor);
         expect(entry.requestId).to.equal(res.headers.get("x-request-id"));
       }
@@ -159,8 +147,8 @@ describe("Team-leader reassignment over SCIM", () => {
       expect((await getUser(tenant, t.leader.id)).body.active).to.equal(true);
       for (const report of t.reports) expect(managerOf((await getUser(tenant, report.id)).body)).to.equal(t.leader.id);
       expect(await groupLeaderOf(tenant, t.group.id)).to.equal(t.leader.id);
-      expect(await auditOf(tenant, { action: "reports.reassign" })).to.have.length(0);
-      expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "reports.reassign" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
     });
 
     it("refuses removal the same way [DELETE]", async () => {
@@ -177,7 +165,7 @@ describe("Team-leader reassignment over SCIM", () => {
       const tenant = await newTenant(server);
       await givePolicy(tenant, { reassignReportsTo: "block" });
       const leader = await createUser(tenant, "leader");
-      const group = await createGroup(tenant, "Led", { leaderId: leader.id });
+      const group = await createGroup(tenant, "Led", [], ledBy(leader.id));
       const res = await tenant.scim("PATCH", `/Users/${leader.id}`, deactivatePatch());
       expect(res.status).to.equal(409);
       expect(res.body.detail).to.include(group.id);
@@ -194,7 +182,7 @@ describe("Team-leader reassignment over SCIM", () => {
       const moved = await tenant.scim("PATCH", `/Users/${report.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "Add", path: USER_MANAGER, value: boss.id }] });
       expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
       expect((await tenant.scim("PATCH", `/Users/${leader.id}`, deactivatePatch())).status).to.equal(200);
-      expect(await auditOf(tenant, { action: "reports.reassign" })).to.have.length(0);
+      expect(await storedAuditOf(tenant, { action: "reports.reassign" })).to.have.length(0);
     });
   });
 });

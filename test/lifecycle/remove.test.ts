@@ -1,22 +1,10 @@
 import { expect } from "chai";
 import { groupIdsOf } from "../../src/store/membership-store";
 import { newTenant, startTestServer, userBody, type TestServer } from "../support/test-server";
-import {
-  USER_MANAGER,
-  addCredential,
-  auditOf,
-  createGroup,
-  createUser,
-  storedCredentialsOf,
-  deactivatePatch,
-  getUser,
-  giveOwner,
-  groupLeaderOf,
-  listUsers,
-  managedBy,
-  managerOf,
-  tokenIdOf,
-} from "./support";
+import { addCredential, giveOwner } from "../support/admin";
+import { createGroup, createUser, deactivatePatch, getUser, groupLeaderOf, listUsers, managedBy, managerOf, ledBy } from "../support/scim";
+import { storedAuditOf, storedCredentialsOf, tokenIdOf } from "../support/store";
+import { USER_MANAGER } from "../support/urns";
 
 /** SPEC §4 Remove (seed 002): soft delete with every deactivation effect. */
 describe("DELETE /Users/:id", () => {
@@ -48,7 +36,7 @@ describe("DELETE /Users/:id", () => {
     expect((await tenant.scim("DELETE", `/Users/${user.id}`)).status).to.equal(404);
     expect((await tenant.scim("PATCH", `/Users/${user.id}`, deactivatePatch())).status).to.equal(404);
     expect((await tenant.scim("PUT", `/Users/${user.id}`, userBody("twice"))).status).to.equal(404);
-    expect(await auditOf(tenant, { action: "user.remove" })).to.have.length(1);
+    expect(await storedAuditOf(tenant, { action: "user.remove" })).to.have.length(1);
   });
 
   it("frees the userName for a new resource with a new id [case differs]", async () => {
@@ -67,7 +55,7 @@ describe("DELETE /Users/:id", () => {
     const tenant = await newTenant(server);
     const user = await createUser(tenant, "member");
     const stays = await createUser(tenant, "stays");
-    const group = await createGroup(tenant, "Team", { memberIds: [user.id, stays.id] });
+    const group = await createGroup(tenant, "Team", [user.id, stays.id]);
     expect((await tenant.scim("DELETE", `/Users/${user.id}`)).status).to.equal(204);
     const members = (await tenant.scim("GET", `/Groups/${group.id}`)).body.members.map((m: any) => m.value);
     expect(members).to.deep.equal([stays.id]);
@@ -81,7 +69,7 @@ describe("DELETE /Users/:id", () => {
     await giveOwner(tenant, owner.id);
     const leader = await createUser(tenant, "leader");
     const report = await createUser(tenant, "report", managedBy(leader.id));
-    const group = await createGroup(tenant, "Led", { leaderId: leader.id });
+    const group = await createGroup(tenant, "Led", [], ledBy(leader.id));
     await addCredential(tenant, leader.id, "session");
     await addCredential(tenant, leader.id, "apiKey");
     const res = await tenant.scim("DELETE", `/Users/${leader.id}`);
@@ -90,15 +78,15 @@ describe("DELETE /Users/:id", () => {
     expect(await groupLeaderOf(tenant, group.id)).to.equal(owner.id);
     expect((await storedCredentialsOf(tenant, leader.id)).every((c) => c.revokedAt instanceof Date)).to.equal(true);
 
-    const removal = await auditOf(tenant, { action: "user.remove" });
+    const removal = await storedAuditOf(tenant, { action: "user.remove" });
     expect(removal).to.have.length(1);
     expect(removal[0]).to.include({ target: leader.id, actor: await tokenIdOf(tenant), requestId: res.headers.get("x-request-id") });
     expect(removal[0].before).to.deep.equal({ active: true });
     expect(removal[0].after).to.deep.equal({ active: false });
-    const reassigned = await auditOf(tenant, { action: "reports.reassign" });
+    const reassigned = await storedAuditOf(tenant, { action: "reports.reassign" });
     expect(reassigned.map((e) => e.target)).to.have.members([report.id, group.id]);
     expect(reassigned.find((e) => e.target === report.id)!.after).to.deep.equal({ [USER_MANAGER]: { value: owner.id } });
-    expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
+    expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(0);
   });
 
   it("removes an already deactivated user without a second deactivation", async () => {
@@ -106,8 +94,8 @@ describe("DELETE /Users/:id", () => {
     const user = await createUser(tenant, "dormant");
     expect((await tenant.scim("PATCH", `/Users/${user.id}`, deactivatePatch())).status).to.equal(200);
     expect((await tenant.scim("DELETE", `/Users/${user.id}`)).status).to.equal(204);
-    expect(await auditOf(tenant, { action: "user.deactivate" })).to.have.length(1);
-    expect(await auditOf(tenant, { action: "user.remove" })).to.have.length(1);
-    expect(await auditOf(tenant, { target: user.id })).to.have.length(3);
+    expect(await storedAuditOf(tenant, { action: "user.deactivate" })).to.have.length(1);
+    expect(await storedAuditOf(tenant, { action: "user.remove" })).to.have.length(1);
+    expect(await storedAuditOf(tenant, { target: user.id })).to.have.length(3);
   });
 });

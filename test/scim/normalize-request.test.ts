@@ -2,12 +2,7 @@ import { expect } from "chai";
 import { RosterError } from "../../src/domain/roster-error";
 import { inspectPatch, inspectResourceBody, normalizePatch, normalizeResourceBody } from "../../src/scim/normalize-request";
 
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const ROSTER_USER = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
-const ROSTER_GROUP = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
+import { PATCH_OP, CORE_USER, CORE_GROUP, ENTERPRISE, ROSTER_USER, ROSTER_GROUP } from "../support/urns";
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const userOps = (...operations: unknown[]) => normalizePatch(patch(...operations), "User").Operations;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { projectAttributes, selectsAttribute, withoutSelection } from "../../src/scim/project-attributes";
 
 const CORE = "urn:ietf:params:scim:schemas:core:2.0:User";
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+import { ENTERPRISE } from "../support/urns";
 const ROSTER = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
 
 function user(): Record<string, unknown> {

@@ -64,12 +64,22 @@ export async function newTenant(server: TestServer, prefix = "t"): Promise<TestT
   const id = `${prefix}-${randomUUID().slice(0, 8)}`;
   await createTenant(id, undefined);
   const { token } = await issueToken(id, "test", "admin", "test-setup");
+  return tenantAt(server.url, id, token);
+}
+
+/** A handle on an existing tenant and SCIM token of the Roster at `url` (an in-process server or a child). */
+export function tenantAt(url: string, id: string, token: string): TestTenant {
   return {
     id,
     token,
-    scim: (method, path, body, headers) => request(`${server.url}/scim/v2${path}`, method, { token, body, headers }),
-    admin: (method, path, body) => request(`${server.url}/admin/v1/tenants/${id}${path}`, method, { token: ADMIN_TOKEN, body, headers: body === undefined ? {} : { "Content-Type": "application/json" } }),
+    scim: (method, path, body, headers) => request(`${url}/scim/v2${path}`, method, { token, body, headers }),
+    admin: (method, path, body) => adminRequest(`${url}/admin/v1/tenants/${id}${path}`, method, body),
   };
+}
+
+/** An admin API request with the admin token (or `token`; null sends none); a body goes as application/json. */
+export function adminRequest<T = any>(url: string, method: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<HttpResult<T>> {
+  return request<T>(url, method, { token: token ?? undefined, body, headers: body === undefined ? {} : { "Content-Type": "application/json" } });
 }
 
 /** A SCIM User body with sensible defaults. */

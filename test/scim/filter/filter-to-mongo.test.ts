@@ -4,10 +4,7 @@ import { FilterError } from "../../../src/scim/filter/filter-error";
 import { filterToMongo, type FilterResolvers, type MongoQuery } from "../../../src/scim/filter/filter-to-mongo";
 import { parseFilter } from "../../../src/scim/filter/parse-filter";
 
-const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const ROSTER_USER = "urn:ietf:params:scim:schemas:extension:roster:2.0:User";
-const ROSTER_GROUP = "urn:ietf:params:scim:schemas:extension:roster:2.0:Group";
+import { CORE_USER, ENTERPRISE, ROSTER_USER, ROSTER_GROUP } from "../../support/urns";
 const PRESENT = { $exists: true, $nin: [null, "", []] };
 
 function query(text: string, attributes: ResourceAttributes = USER_ATTRIBUTES, resolvers?: Partial<FilterResolvers>): Promise<MongoQuery> {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { FilterError } from "../../../src/scim/filter/filter-error";
 import { parseFilter } from "../../../src/scim/filter/parse-filter";
 
-const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+import { ENTERPRISE } from "../../support/urns";
 
 function parseError(text: string): FilterError {
   try {
