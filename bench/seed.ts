@@ -3,6 +3,7 @@ import type { GroupDoc, MembershipDoc, UserDoc } from "../src/store/documents";
 import { GroupModel, MembershipModel, UserModel } from "../src/store/models";
 import { newId } from "../src/store/new-id";
 import { createTenant, issueToken } from "../src/services/tenant-admin";
+import { seededRandom } from "./seeded-random";
 
 /** What the seed put in the database, and the values the scenarios draw from. */
 export interface Seeded {
@@ -38,17 +39,6 @@ const DEPARTMENTS = ["Engineering", "Sales", "Marketing", "Finance", "Support", 
 const TITLES = ["Engineer", "Senior Engineer", "Account Executive", "Analyst", "Specialist", "Designer", "Consultant", "Coordinator"];
 const ZONES = ["America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney"];
 
-/** mulberry32: the same tenant shape on every run */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -109,7 +99,7 @@ export async function growUsers(tenant: string, from: number, total: number, man
   const started = Date.now();
   const now = new Date();
   const lookups: Seeded["lookups"] = [];
-  const rand = random(23);
+  const rand = seededRandom(23);
   for (let start = from; start < total; start += BATCH) {
     const docs: UserDoc[] = [];
     for (let i = start; i < Math.min(total, start + BATCH); i++) {
@@ -141,7 +131,7 @@ export interface SeedPlan {
  */
 export async function seedTenant(plan: SeedPlan): Promise<Seeded> {
   const started = Date.now();
-  const rand = random(0x5eed);
+  const rand = seededRandom(0x5eed);
   const tenant = `bench-${Date.now().toString(36)}`;
   await createTenant(tenant, "Roster benchmark");
   const { token } = await issueToken(tenant, "bench", "bench", "bench-seed");
@@ -169,7 +159,7 @@ export async function seedTenant(plan: SeedPlan): Promise<Seeded> {
   };
 
   const now = new Date();
-  const lookupIndexes = new Set(shuffle(Array.from({ length: n }, (_, i) => i), random(7)).slice(0, Math.min(n, 5000)));
+  const lookupIndexes = new Set(shuffle(Array.from({ length: n }, (_, i) => i), seededRandom(7)).slice(0, Math.min(n, 5000)));
   const lookups: Seeded["lookups"] = [];
   const tenthDone = Math.ceil(n / 10 / BATCH) * BATCH;
   for (let start = 0; start < n; start += BATCH) {
@@ -196,7 +186,7 @@ export async function seedTenant(plan: SeedPlan): Promise<Seeded> {
   await GroupModel.collection.insertMany(groups as never[], { ordered: false });
 
   // one ordinary group per user, every other user in the big group, 10 users in the small one
-  const smallMembers = new Set(shuffle(Array.from({ length: n - staffStart }, (_, k) => staffStart + k), random(11)).slice(0, 10));
+  const smallMembers = new Set(shuffle(Array.from({ length: n - staffStart }, (_, k) => staffStart + k), seededRandom(11)).slice(0, 10));
   let memberships = 0;
   let batch: MembershipDoc[] = [];
   const flush = async () => {
@@ -221,7 +211,7 @@ export async function seedTenant(plan: SeedPlan): Promise<Seeded> {
   await flush();
 
   // plain deactivations: staff who manage nobody (index past the line managers), odd so not in the big group
-  const staff = shuffle(Array.from({ length: n - lineManagerEnd }, (_, k) => lineManagerEnd + k), random(13));
+  const staff = shuffle(Array.from({ length: n - lineManagerEnd }, (_, k) => lineManagerEnd + k), seededRandom(13));
   const plainDeactivateIds = staff.filter((i) => i % 2 === 1 && !smallMembers.has(i)).slice(0, plan.plainDeactivations).map((i) => userIds[i]);
   const taken = new Set(plainDeactivateIds);
   const bigGroupAddCandidates = staff.filter((i) => i % 2 === 1 && !taken.has(userIds[i])).slice(0, 20_000).map((i) => userIds[i]);
@@ -234,7 +224,7 @@ export async function seedTenant(plan: SeedPlan): Promise<Seeded> {
     groups: groups.length,
     memberships,
     userIds,
-    lookups: shuffle(lookups, random(17)),
+    lookups: shuffle(lookups, seededRandom(17)),
     bigGroupId,
     bigGroupSize,
     smallGroupId,

@@ -4,23 +4,13 @@ import { userBody, type HttpResult, type TestServer, type TestTenant } from "../
 import { createGroup, createUser, memberIds, patchOp } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { CORE_GROUP, BULK_REQUEST } from "../support/urns";
+import { seededRandom } from "../../bench/seeded-random";
 
 const CLIENTS = 10;
 const OPERATIONS_PER_CLIENT = 24;
 const USERS = 12;
 const GROUPS = 2;
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   requestId: string;
@@ -139,9 +129,9 @@ describe("concurrent writes against an audit-log oracle (SPEC §3, §5, RFC 7644
     const groups: string[] = [];
     for (let index = 0; index < GROUPS; index++) groups.push((await createGroup(tenant, `Group ${index}`, users.slice(index, index + 4))).id);
 
-    const random = seeded(20261201);
+    const random = seededRandom(20261201);
     const seeds = Array.from({ length: CLIENTS }, () => Math.floor(random() * 2 ** 32));
-    const outcomes = (await Promise.all(seeds.map((seed, client) => runClient(tenant, client, seeded(seed), users, groups)))).flat();
+    const outcomes = (await Promise.all(seeds.map((seed, client) => runClient(tenant, client, seededRandom(seed), users, groups)))).flat();
 
     // every answer is a success or a precise refusal: never a 5xx
     for (const outcome of outcomes) expect([200, 201, 204, 409, 412], `${outcome.requestId}: ${outcome.status}`).to.include(outcome.status);
