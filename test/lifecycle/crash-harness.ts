@@ -10,6 +10,7 @@ import { queryAudit } from "../../src/store/audit-store";
 import { listCredentials } from "../../src/store/credential-store";
 import { findGroupIdsLedBy } from "../../src/store/group-store";
 import { TransitionModel } from "../../src/store/models";
+import { deleteTenantCascade } from "../../src/store/tenant-store";
 import { findAnyUser, findReportIds } from "../../src/store/user-store";
 import { createTenant, issueToken } from "../../src/services/tenant-admin";
 import { ADMIN_TOKEN, request, userBody } from "../support/test-server";
@@ -21,17 +22,31 @@ import { sleep, waitFor } from "../support/wait";
 export interface CrashOptions {
   kills: number;
   database: { uri: string; name: string };
+  /** the kill comes at a uniformly random moment this long after the writes are sent; default: measured */
+  killWindowMs?: number;
   log?: (line: string) => void;
 }
 
 export interface CrashReport {
   kills: number;
+  /** leaders found fully offboarded, and found untouched (whose offboarding the kill came before) */
+  leadersOffboarded: number;
+  leadersUntouched: number;
+  /** leader offboardings answered (any status) before their process was killed */
+  answeredBeforeKill: number;
   halfOffboarded: number;
   duplicateEntries: number;
   acknowledgedWritesLost: number;
   problems: string[];
   elapsedMs: number;
 }
+
+/**
+ * How long after the writes are sent the kill may come, as a multiple of how long they take when
+ * nothing kills them (measured, since it varies tenfold with the database and the machine's load):
+ * past 1, some rounds are killed after every answer, which keeps the measure current.
+ */
+const KILL_WINDOW_FACTOR = 1.3;
 
 const ENV = { ROSTER_LEASE_MS: "400", ROSTER_JOB_INTERVAL_MS: "150", LOG_LEVEL: "warn" };
 
@@ -49,41 +64,57 @@ interface Round {
   leaders: Leader[];
   /** users whose create was answered 201 before the kill, with the title they were created with */
   created: Array<{ id: string; title: string }>;
+  /** how long after sending every write was answered, or null when the kill came first */
+  answeredAllMs: number | null;
 }
 
-/** Runs `kills` rounds: set up a tenant, fire leader offboardings and plain writes at a child, kill it at a random moment. */
+/**
+ * Runs `kills` rounds: set up a fresh tenant, fire leader offboardings and plain writes at a child,
+ * kill it at a random moment, let the resumer settle what it left, check the invariants on that
+ * tenant, and delete it, so every round costs the same however many came before.
+ */
 export async function runCrashRounds(options: CrashOptions): Promise<CrashReport> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const resumer = await startRosterChild(ENV, options.database);
-  const rounds: Round[] = [];
+  const report: CrashReport = { kills: 0, leadersOffboarded: 0, leadersUntouched: 0, answeredBeforeKill: 0, halfOffboarded: 0, duplicateEntries: 0, acknowledgedWritesLost: 0, problems: [], elapsedMs: 0 };
+  let takesMs = 0;
   try {
+    // the first kill comes only once every write is answered: that round measures how long they take
     for (let kill = 1; kill <= options.kills; kill++) {
+      const roundStarted = Date.now();
       const victim = await startRosterChild(ENV, options.database);
-      rounds.push(await oneRound(victim, resumer.url));
-      log(`kill ${kill}/${options.kills}`);
-    }
-    const problems: string[] = [];
-    let halfOffboarded = 0;
-    let duplicateEntries = 0;
-    let acknowledgedWritesLost = 0;
-    for (const round of rounds) {
+      const round = await oneRound(victim, resumer.url, kill === 1 ? Infinity : Math.random() * (options.killWindowMs ?? KILL_WINDOW_FACTOR * takesMs));
+      if (round.answeredAllMs !== null) takesMs = kill === 1 ? round.answeredAllMs : 0.7 * takesMs + 0.3 * round.answeredAllMs;
+      report.kills++;
       // the resumer finishes (or aborts) whatever the killed process left pending
       const settled = await waitFor(async () => (await TransitionModel.countDocuments({ tenant: round.tenant, status: "pending" }).exec()) === 0, 30_000, 100);
-      if (!settled) problems.push(`${round.tenant}: transitions still pending`);
+      if (!settled) report.problems.push(`${round.tenant}: transitions still pending`);
       const verdict = await check(round);
-      halfOffboarded += verdict.halfOffboarded;
-      duplicateEntries += verdict.duplicateEntries;
-      acknowledgedWritesLost += verdict.acknowledgedWritesLost;
-      problems.push(...verdict.problems);
+      report.leadersOffboarded += verdict.leadersOffboarded;
+      report.leadersUntouched += verdict.leadersUntouched;
+      report.answeredBeforeKill += round.leaders.filter((leader) => leader.answered !== null).length;
+      report.halfOffboarded += verdict.halfOffboarded;
+      report.duplicateEntries += verdict.duplicateEntries;
+      report.acknowledgedWritesLost += verdict.acknowledgedWritesLost;
+      report.problems.push(...verdict.problems);
+      // a round that broke an invariant keeps its tenant, to be looked at
+      if (verdict.problems.length === 0 && settled) await deleteTenantCascade(round.tenant);
+      const answered = round.leaders.map((leader) => leader.answered ?? "killed").join(",");
+      log(
+        `kill ${kill}/${options.kills} (${((Date.now() - roundStarted) / 1000).toFixed(1)} s; leaders answered ${answered}; ${round.created.length} creates acknowledged): ` +
+          `offboarded ${report.leadersOffboarded}, untouched ${report.leadersUntouched}, half-offboarded ${report.halfOffboarded}, duplicate entries ${report.duplicateEntries}, acknowledged writes lost ${report.acknowledgedWritesLost}`,
+      );
     }
-    return { kills: options.kills, halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems, elapsedMs: Date.now() - started };
+    report.elapsedMs = Date.now() - started;
+    return report;
   } finally {
     await resumer.stop();
   }
 }
 
-async function oneRound(victim: RosterChild, resumerUrl: string): Promise<Round> {
+/** One tenant's set-up, then its writes sent to `victim`, killed `killAfterMs` later (Infinity: once every write is answered). */
+async function oneRound(victim: RosterChild, resumerUrl: string, killAfterMs: number): Promise<Round> {
   const tenant = `crash-${randomUUID().slice(0, 8)}`;
   await createTenant(tenant, undefined);
   const { token } = await issueToken(tenant, "crash", "admin", "crash-setup");
@@ -124,16 +155,21 @@ async function oneRound(victim: RosterChild, resumerUrl: string): Promise<Round>
       })(),
     );
   }
-  const settled = Promise.allSettled(work);
-  await sleep(Math.floor(Math.random() * 120));
+  const sent = Date.now();
+  let answeredAllMs: number | null = null;
+  const settled = Promise.allSettled(work).then(() => (answeredAllMs = Date.now() - sent));
+  await (killAfterMs === Infinity ? settled : sleep(Math.floor(killAfterMs)));
+  // kill -9 of the Roster child alone: the database runs in a process of its own and outlives it
   victim.process.kill("SIGKILL");
   await Promise.race([settled, sleep(5000)]);
   await victim.exited;
-  return { tenant, leaders, created };
+  return { tenant, leaders, created, answeredAllMs };
 }
 
-async function check(round: Round): Promise<Pick<CrashReport, "halfOffboarded" | "duplicateEntries" | "acknowledgedWritesLost" | "problems">> {
+async function check(round: Round): Promise<Pick<CrashReport, "leadersOffboarded" | "leadersUntouched" | "halfOffboarded" | "duplicateEntries" | "acknowledgedWritesLost" | "problems">> {
   const problems: string[] = [];
+  let leadersOffboarded = 0;
+  let leadersUntouched = 0;
   let halfOffboarded = 0;
   let duplicateEntries = 0;
   let acknowledgedWritesLost = 0;
@@ -173,7 +209,9 @@ async function check(round: Round): Promise<Pick<CrashReport, "halfOffboarded" |
       kept === 1 &&
       (leader.op === "remove" ? Boolean(user.deletedAt) : !user.active);
     const untouched = !offboarded && reports.length === leader.reportIds.length && groups.length === leader.groupIds.length && credentials.every((c) => c.revokedAt === null) && main.length === 0 && reassigned.length === 0 && kept === 0;
-    if (!full && !untouched) {
+    if (full) leadersOffboarded++;
+    else if (untouched) leadersUntouched++;
+    else {
       halfOffboarded++;
       problems.push(`${tenant}: leader ${leader.id} half-offboarded ${JSON.stringify({ active: user.active, removed: Boolean(user.deletedAt), reports: reports.length, groups: groups.length, main: main.length, reassigned: reassigned.length, kept })}`);
     }
@@ -190,5 +228,5 @@ async function check(round: Round): Promise<Pick<CrashReport, "halfOffboarded" |
       problems.push(`${tenant}: created user ${id} lost`);
     }
   }
-  return { halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems };
+  return { leadersOffboarded, leadersUntouched, halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems };
 }
