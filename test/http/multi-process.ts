@@ -40,7 +40,8 @@ export async function databaseForSeveralProcesses(log: (line: string) => void = 
   return { uri: database.uri, name, detail: database.detail, stop: () => database.stop() };
 }
 
-async function isFerretdb(uri: string): Promise<boolean> {
+/** Whether the server at `uri` is a FerretDB (its buildInfo says so). */
+export async function isFerretdb(uri: string): Promise<boolean> {
   const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   try {
     const info = await connection.db!.admin().command({ buildInfo: 1 });
