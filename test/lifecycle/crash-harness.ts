@@ -84,7 +84,8 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashReport
     for (let kill = 1; kill <= options.kills; kill++) {
       const roundStarted = Date.now();
       const victim = await startRosterChild(ENV, options.database);
-      const round = await oneRound(victim, resumer.url, kill === 1 ? Infinity : Math.random() * (options.killWindowMs ?? KILL_WINDOW_FACTOR * takesMs));
+      const killAfterMs = kill === 1 ? Infinity : Math.random() * (options.killWindowMs ?? KILL_WINDOW_FACTOR * takesMs);
+      const round = await oneRound(victim, resumer.url, killAfterMs);
       if (round.answeredAllMs !== null) takesMs = kill === 1 ? round.answeredAllMs : 0.7 * takesMs + 0.3 * round.answeredAllMs;
       report.kills++;
       // the resumer finishes (or aborts) whatever the killed process left pending
@@ -102,7 +103,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashReport
       if (verdict.problems.length === 0 && settled) await deleteTenantCascade(round.tenant);
       const answered = round.leaders.map((leader) => leader.answered ?? "killed").join(",");
       log(
-        `kill ${kill}/${options.kills} (${((Date.now() - roundStarted) / 1000).toFixed(1)} s; leaders answered ${answered}; ${round.created.length} creates acknowledged): ` +
+        `kill ${kill}/${options.kills} (${((Date.now() - roundStarted) / 1000).toFixed(1)} s; killed ${killAfterMs === Infinity ? "after every answer" : `${Math.round(killAfterMs)} ms`} into writes taking ~${Math.round(takesMs)} ms; leaders answered ${answered}; ${round.created.length} creates acknowledged): ` +
           `offboarded ${report.leadersOffboarded}, untouched ${report.leadersUntouched}, half-offboarded ${report.halfOffboarded}, duplicate entries ${report.duplicateEntries}, acknowledged writes lost ${report.acknowledgedWritesLost}`,
       );
     }
@@ -157,9 +158,14 @@ async function oneRound(victim: RosterChild, resumerUrl: string, killAfterMs: nu
   }
   const sent = Date.now();
   let answeredAllMs: number | null = null;
-  const settled = Promise.allSettled(work).then(() => (answeredAllMs = Date.now() - sent));
+  let killed = false;
+  const settled = Promise.allSettled(work).then(() => {
+    // the writes of a killed process settle too, failing: only a round answered in full measures
+    if (!killed) answeredAllMs = Date.now() - sent;
+  });
   await (killAfterMs === Infinity ? settled : sleep(Math.floor(killAfterMs)));
   // kill -9 of the Roster child alone: the database runs in a process of its own and outlives it
+  killed = true;
   victim.process.kill("SIGKILL");
   await Promise.race([settled, sleep(5000)]);
   await victim.exited;
