@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   const database = await startDatabase({ log: (line) => process.stderr.write(`${line}\n`), config });
   try {
     if (processes > 1 && (database.kind === "ferretdb" || (database.kind === "external" && (await isFerretdb(database.uri))))) {
-      throw new Error("several processes need a database whose filtered updates are atomic across processes; FerretDB's are not (README, Several processes): use --processes 1 or another --db");
+      process.stderr.write("oracle: several processes need a database whose filtered updates are atomic across processes; FerretDB's are not (README, Several processes): use --processes 1 or another --db\n");
+      process.exitCode = 2;
+      return;
     }
     const roster = await startRosterProcesses({ uri: database.uri, name: "roster_oracle", detail: database.detail, stop: async () => undefined }, processes);
     try {
