@@ -27,7 +27,7 @@ describe("two Roster processes on one database (README Several processes, RFC 76
 
   it("ends in the state a serial replay of the audit log gives, with every successful write audited", async () => {
     const tenants = await processes!.newTenant();
-    const report = await runConcurrencyOracle({ tenants, clients: 8, operationsPerClient: 20, users: 10, groups: 2, seed: 20261202 });
+    const report = await runConcurrencyOracle({ tenants, clients: 8, operationsPerClient: 12, users: 10, groups: 2, seed: 20261202 });
     expect(report.violations).to.deep.equal([]);
     expect(report.succeeded, JSON.stringify(report.statuses)).to.be.above(report.operations / 3);
   });
