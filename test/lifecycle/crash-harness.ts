@@ -85,7 +85,11 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashReport
       const roundStarted = Date.now();
       const victim = await startRosterChild(ENV, options.database);
       const killAfterMs = kill === 1 ? Infinity : Math.random() * (options.killWindowMs ?? KILL_WINDOW_FACTOR * takesMs);
-      const round = await oneRound(victim, resumer.url, killAfterMs);
+      // a set-up that fails must not leave the victim running after the run
+      const round = await oneRound(victim, resumer.url, killAfterMs).catch(async (error: unknown) => {
+        await victim.stop();
+        throw error;
+      });
       if (round.answeredAllMs !== null) takesMs = kill === 1 ? round.answeredAllMs : 0.7 * takesMs + 0.3 * round.answeredAllMs;
       report.kills++;
       // the resumer finishes (or aborts) whatever the killed process left pending
