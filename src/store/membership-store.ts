@@ -98,9 +98,12 @@ export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promis
   return byUser;
 }
 
-/** Drops every membership of a user; returns the groups it left (idempotent). */
-export async function dropMembershipsOf(tenant: string, userId: string): Promise<string[]> {
-  const groupIds = await groupIdsOf(tenant, userId);
-  if (groupIds.length) await MembershipModel.deleteMany({ tenant, userId }).exec();
-  return groupIds;
+/** Removes one user's memberships of these groups, by membership `_id` (see removeMembers), in one round trip per chunk. */
+export async function removeUserFromGroups(userId: string, groupIds: string[]): Promise<number> {
+  let removed = 0;
+  for (const chunk of chunksOf(groupIds)) {
+    const operations = chunk.map((groupId) => ({ deleteOne: { filter: { _id: membershipId(groupId, userId) } } }));
+    removed += (await MembershipModel.collection.bulkWrite(operations as never[], { ordered: false })).deletedCount;
+  }
+  return removed;
 }
