@@ -32,10 +32,10 @@ export interface Runtime {
   crashAfterEffect?: number;
   /**
    * test-only fault injection: called before a cascade's main audit entry (`"main"`) and before each
-   * step (its index), and in a group write between its removals and its additions (`"group-members"`,
-   * with the group id); may throw
+   * step (its index), and in a group write between its removals and its additions (`"group-members"`)
+   * and before its audit entry (`"group-audit"`), with the group id; may throw
    */
-  injectFault?: (step: "main" | number | "group-members", id: string) => void;
+  injectFault?: (step: "main" | number | "group-members" | "group-audit", id: string) => void;
   /** logs a cascade that did not complete in the committing request (wired by the background jobs) */
   reportCascade?: (report: CascadeReport) => void;
 }

@@ -17,7 +17,7 @@ import {
   type MembersClaim,
   type StoredGroup,
 } from "../store/group-store";
-import { addMembers, groupIdsOf, liveUserIdsAmong, memberIdsOf, membersAmong, removeAllMembers, removeMembers, removeUserFromGroups } from "../store/membership-store";
+import { addMembers, groupIdsOf, insertMembersFor, liveUserIdsAmong, memberIdsOf, membersAmong, removeAllMembers, removeMembers, removeUserFromGroups } from "../store/membership-store";
 import { newId } from "../store/new-id";
 import { getRuntime, type ActionContext } from "./context";
 import { ConcurrentWrite } from "./user-service";
@@ -120,11 +120,13 @@ export async function writeGroup(ctx: ActionContext, id: string, write: GroupWri
       }
       const clock = getRuntime().now();
       const now = new Date(Math.max(clock.getTime(), current.lastModified.getTime() + 1));
-      const delta = await memberDelta(ctx.tenant, id, write.memberChanges);
+      const adding = onlyAdds(write.memberChanges);
+      const delta = adding ? { added: [], removed: [] } : await memberDelta(ctx.tenant, id, write.memberChanges);
       const next: GroupDoc = { ...(attributes ? withoutOptional(current) : withoutClaim(current)), ...attributes, version: current.version + 1, lastModified: now };
       const change = attributes ? diffForAudit(groupDocToScim(current), groupDocToScim(next)) : { before: {}, after: {} };
-      const changes = delta.added.length || delta.removed.length || Object.keys(change.after).length || Object.keys(change.before).length;
+      const changes = adding?.length || delta.added.length || delta.removed.length || Object.keys(change.after).length || Object.keys(change.before).length;
       const claim = changes ? newClaim(ctx, now, "group.update", change, delta) : undefined;
+      if (claim && adding?.length) claim.adding = adding;
       if (!(await claimGroupWrite(ctx.tenant, id, current.version, { attributes, lastModified: now, claim }, clock))) {
         if (ctx.ifMatch !== undefined) throw RosterError.preconditionFailed();
         continue;
@@ -242,22 +244,32 @@ async function finishClaimedWrite(tenant: string, groupId: string, claim: Member
   try {
     await applyClaimedWrite(tenant, groupId, claim);
   } catch {
-    await applyClaimedWrite(tenant, groupId, claim);
+    await applyClaimedWrite(tenant, groupId, claim, true);
   }
 }
 
-async function applyClaimedWrite(tenant: string, groupId: string, claim: MembersClaim): Promise<void> {
+async function applyClaimedWrite(tenant: string, groupId: string, claim: MembersClaim, again = false): Promise<void> {
   await removeMembers(tenant, groupId, claim.removed);
   getRuntime().injectFault?.("group-members", groupId);
   await addMembers(tenant, groupId, claim.added, claim.at);
-  const entry = claimAuditEntry(tenant, groupId, claim);
+  const added = claim.adding ? await insertMembersFor(tenant, groupId, claim.adding, claim.at, claim.token, again) : [];
+  getRuntime().injectFault?.("group-audit", groupId);
+  const entry = claimAuditEntry(tenant, groupId, added.length ? { ...claim, added: [...claim.added, ...added] } : claim);
   if (entry) await appendAudit(entry);
   await releaseGroupClaim(tenant, groupId, claim.token);
 }
 
 /** Finishes the write of a writer that died holding the group's claim (its claim expired). */
 async function rollForward(tenant: string, groupId: string, claim: MembersClaim): Promise<void> {
-  await applyClaimedWrite(tenant, groupId, claim);
+  await applyClaimedWrite(tenant, groupId, claim, true);
+}
+
+/** The ids a write adds when it only adds members (the common IdP PATCH), else undefined. */
+function onlyAdds(changes: MemberChange[]): string[] | undefined {
+  if (!changes.length || changes.some((change) => change.kind !== "add")) return undefined;
+  const ids = new Set<string>();
+  for (const change of changes) if (change.kind === "add") for (const userId of change.userIds) ids.add(userId);
+  return [...ids];
 }
 
 /**

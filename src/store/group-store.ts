@@ -36,6 +36,11 @@ export interface MembersClaim {
   added: string[];
   removed: string[];
   /**
+   * Ids a write that only adds makes members if they are not already: which ones it did is
+   * learnt from the insert itself (membership-store insertMembersFor), not from a read before.
+   */
+  adding?: string[];
+  /**
    * The audit entry (id: the token) without its member lists, which are `removed` (before) and
    * `added` (after); before/after are stored as path/value pairs (audit-store encodeChange).
    */

@@ -23,11 +23,11 @@ function later<T>(work: () => Promise<T>): Promise<T> {
   return withRuntime({ now: () => new Date(Date.now() + getRuntime().leaseMs + 60_000) }, work);
 }
 
-/** A member write of `groupId` whose process "dies" after its removals and before its additions. */
-function dyingAfterRemovals(groupId: string): Partial<Runtime> {
+/** A member write of `groupId` whose process "dies" at `point`: after its removals, or after its additions. */
+function dyingAt(groupId: string, point: "group-members" | "group-audit" = "group-members"): Partial<Runtime> {
   return {
     injectFault: (step, id) => {
-      if (step === "group-members" && id === groupId) throw new Error("test: the process died mid-write");
+      if (step === point && id === groupId) throw new Error("test: the process died mid-write");
     },
   };
 }
@@ -49,7 +49,7 @@ describe("group writes cut off half-way (SPEC §3 Group membership at scale, §5
     const users: string[] = [];
     for (const name of ["u1", "u2", "u3", "u4", "u5"]) users.push((await createUser(tenant, name)).id);
     const group = await createGroup(tenant, "Team", users.slice(0, 2));
-    const cutOff = await withRuntime(dyingAfterRemovals(group.id), () =>
+    const cutOff = await withRuntime(dyingAt(group.id), () =>
       tenant.scim("PATCH", `/Groups/${group.id}`, patchOp({ op: "remove", path: `members[value eq "${users[0]}"]` }, { op: "add", path: "members", value: [{ value: users[2] }, { value: users[3] }] }), { "X-Request-Id": "cut-off" }),
     );
     expect(cutOff.status, JSON.stringify(cutOff.body)).to.be.at.least(500);
@@ -85,5 +85,23 @@ describe("group writes cut off half-way (SPEC §3 Group membership at scale, §5
     expect(entries.map((entry) => entry.requestId)).to.deep.equal(["cut-off", "next"]);
     expect(entries[1].after).to.deep.equal({ members: [{ value: users[4] }] });
     expect((await tenant.scim("GET", `/Groups/${group.id}`)).body.meta.version).to.equal('W/"3"');
+  });
+
+  it("audits exactly the members an add-only write made, when it is finished after its inserts [add only]", async () => {
+    const tenant = await newTenant(server, "adds");
+    const users: string[] = [];
+    for (const name of ["u1", "u2", "u3"]) users.push((await createUser(tenant, name)).id);
+    const group = await createGroup(tenant, "Team", users.slice(0, 2));
+    // u2 is a member already; the write dies after inserting u3, before its audit entry
+    const cutOff = await withRuntime(dyingAt(group.id, "group-audit"), () =>
+      tenant.scim("PATCH", `/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: [{ value: users[1] }, { value: users[2] }] }), { "X-Request-Id": "cut-off" }),
+    );
+    expect(cutOff.status).to.be.at.least(500);
+    expect(await groupEntries(tenant, group.id)).to.have.length(0);
+    expect(await later(() => finishGroupWrites(quiet))).to.equal(1);
+    expect(await memberIds(tenant, group.id)).to.deep.equal([...users].sort());
+    const entries = await groupEntries(tenant, group.id);
+    expect(entries.map((entry) => entry.after)).to.deep.equal([{ members: [{ value: users[2] }] }]);
+    expect(entries[0].before).to.deep.equal({});
   });
 });
