@@ -1,6 +1,6 @@
 import type { Effect } from "../domain/types";
 import { applySteps, type Step, type StoreStep } from "../store/apply-effect";
-import { appendAudit } from "../store/audit-store";
+import { appendAuditEntries, type AuditDoc } from "../store/audit-store";
 import { markEffectsDone, renewTransitionLease, type TransitionDoc } from "../store/transition-store";
 import { getRuntime } from "./context";
 import { dropUserMemberships } from "./group-service";
@@ -9,12 +9,13 @@ import { dropUserMemberships } from "./group-service";
 const PHASE: Record<Effect["kind"], number> = { revokeSessions: 0, revokeApiKeys: 0, reassignReport: 1, reassignGroupLeader: 1, dropMemberships: 2 };
 
 /**
- * Runs a recorded transition to completion: its audit entry, then every step
- * not yet done. Safe to call again after a crash (SPEC §4 Crash safety).
+ * Runs a recorded transition to completion: every step not yet done, then its
+ * audit entries, then its completion. Safe to call again after a crash (SPEC §4 Crash
+ * safety): every step is idempotent and every entry has a derived id.
  * Steps run in phases (consecutive steps of one phase at once, in bulk writes), so a
- * leader's cascade costs the same round trips whatever the number of reports; each
- * phase is recorded as done after it, and the last one completes the transition in
- * the same write.
+ * leader's cascade costs the same round trips whatever the number of reports: one
+ * update per collection it changes, one audit insert and one write completing the
+ * transition (a plain deactivation: three).
  * The caller holds the transition's lease; it is renewed while the cascade
  * runs so that no other process takes over a cascade still in progress
  * (SPEC §10). Returns false when the lease was lost to another process,
@@ -35,32 +36,34 @@ export async function runCascade(transition: TransitionDoc): Promise<boolean> {
 
   if (!(await holdLease())) return false;
   runtime.injectFault?.("main", id);
-  await appendAudit({
-    _id: `${id}:main`,
-    tenant,
-    at: transition.at,
-    actor: transition.actor,
-    action: transition.action,
-    target: transition.userId,
-    before: transition.before,
-    after: transition.after,
-    requestId: transition.requestId,
-  });
+  const entries: AuditDoc[] = [
+    {
+      _id: `${id}:main`,
+      tenant,
+      at: transition.at,
+      actor: transition.actor,
+      action: transition.action,
+      target: transition.userId,
+      before: transition.before,
+      after: transition.after,
+      requestId: transition.requestId,
+    },
+  ];
   const phases = phasesOf(transition);
-  if (!phases.length) {
-    await markEffectsDone(tenant, id, [], true);
-    return true;
-  }
-  for (const [position, steps] of phases.entries()) {
+  for (const steps of phases) {
     if (!(await holdLease())) return false;
     for (const { index } of steps) runtime.injectFault?.(index, id);
-    await applyPhase(transition, steps);
+    entries.push(...(await applyPhase(transition, steps)));
     if (runtime.crashAfterEffect !== undefined && steps.some((step) => step.index === runtime.crashAfterEffect)) {
       // test-only: simulate a crash between a step and its bookkeeping
       process.exit(70);
     }
-    await markEffectsDone(tenant, id, steps.map((step) => step.index), position === phases.length - 1);
   }
+  if (!(await holdLease())) return false;
+  // the transition's entry and the hand-over's in one insert (their ids make a second one a no-op),
+  // then every step recorded as done and the transition complete in one write
+  await appendAuditEntries(entries);
+  await markEffectsDone(tenant, id, phases.flat().map((step) => step.index), true);
   return true;
 }
 
@@ -78,7 +81,7 @@ function phasesOf(transition: TransitionDoc): Step[][] {
   return phases;
 }
 
-async function applyPhase(transition: TransitionDoc, steps: Step[]): Promise<void> {
+async function applyPhase(transition: TransitionDoc, steps: Step[]): Promise<AuditDoc[]> {
   const ctx = { tenant: transition.tenant, actor: transition.actor, requestId: transition.requestId, bulk: false };
   const storeSteps: StoreStep[] = [];
   for (const step of steps) {
@@ -91,5 +94,5 @@ async function applyPhase(transition: TransitionDoc, steps: Step[]): Promise<voi
       throw new Error(`groups of ${step.effect.userId} stayed claimed by other writers; the sweep retries`);
     }
   }
-  await applySteps(transition, storeSteps, getRuntime().now());
+  return applySteps(transition, storeSteps, getRuntime().now());
 }

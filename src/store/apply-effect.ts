@@ -1,5 +1,5 @@
 import { GROUP_MANAGER_PATH, USER_MANAGER_PATH, type Effect } from "../domain/types";
-import { appendAuditEntries, type AuditDoc } from "./audit-store";
+import type { AuditDoc } from "./audit-store";
 import { revokeCredentials } from "./credential-store";
 import { reassignGroupLeaders } from "./group-store";
 import type { TransitionDoc } from "./transition-store";
@@ -16,12 +16,13 @@ export type StoreStep = Step & { effect: Exclude<Effect, { kind: "dropMembership
 
 /**
  * Applies cascade steps in a constant number of round trips however many there are: one update
- * for the credentials, one bulk write per collection for the hand-over, one insert of the
- * hand-over's audit entries. Every step is idempotent: the conditional updates match nothing the
- * second time and audit ids are derived from the transition (`<transition>:<step>`), so a
- * resumed cascade neither repeats a change nor duplicates an entry.
+ * for the credentials, one bulk write per collection for the hand-over. Returns the hand-over's
+ * audit entries, for the caller to write in one insert with the transition's own entry. Every step
+ * is idempotent: the conditional updates match nothing the second time and audit ids are derived
+ * from the transition (`<transition>:<step>`), so a resumed cascade neither repeats a change nor
+ * duplicates an entry.
  */
-export async function applySteps(transition: TransitionDoc, steps: StoreStep[], now: Date): Promise<void> {
+export async function applySteps(transition: TransitionDoc, steps: StoreStep[], now: Date): Promise<AuditDoc[]> {
   const { tenant } = transition;
   const revoked = new Map<string, Array<"session" | "apiKey">>();
   const revoke = (userId: string, kind: "session" | "apiKey") => revoked.set(userId, [...(revoked.get(userId) ?? []), kind]);
@@ -66,5 +67,5 @@ export async function applySteps(transition: TransitionDoc, steps: StoreStep[], 
   for (const [userId, kinds] of revoked) await revokeCredentials(tenant, userId, kinds, now);
   if (reports.length) await reassignReports(tenant, reports, now);
   if (groups.length) await reassignGroupLeaders(tenant, groups, now);
-  if (entries.length) await appendAuditEntries(entries);
+  return entries;
 }
