@@ -149,7 +149,14 @@ export async function writeGroup(ctx: ActionContext, id: string, write: GroupWri
  */
 export async function dropUserMemberships(ctx: ActionContext, userId: string, stepId: string, attempts = WRITE_ATTEMPTS * 4): Promise<boolean> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const groups = await findStoredGroups(ctx.tenant, await groupIdsOf(ctx.tenant, userId));
+    const groupIds = await groupIdsOf(ctx.tenant, userId);
+    if (!groupIds.length) return true;
+    const groups = await findStoredGroups(ctx.tenant, groupIds);
+    if (groups.length < groupIds.length) {
+      // memberships of a group deleted meanwhile (or by a delete cut short): nobody's to claim or audit
+      const found = new Set(groups.map((group) => group._id));
+      await removeUserFromGroups(userId, groupIds.filter((groupId) => !found.has(groupId)));
+    }
     if (!groups.length) return true;
     const clock = getRuntime().now();
     const free: StoredGroup[] = [];
