@@ -6,6 +6,7 @@ import { acquireLease, releaseLease } from "../store/lease-store";
 import { claimTransition, findAbandonedTransitions, finishTransition, type TransitionDoc } from "../store/transition-store";
 import { fenceUserVersion, findAnyUser, findUsersDueToLeave } from "../store/user-store";
 import { finishTenantDeletions } from "../services/tenants";
+import { finishAbandonedGroupWrites } from "../services/group-service";
 
 const BATCH = 100;
 const DELETION_SWEEP_MS = 60_000;
@@ -87,6 +88,18 @@ export async function deactivateLeavers(logger: Logger): Promise<number> {
   }
 }
 
+/** Finishes membership writes whose writer died holding the group's claim (see writeGroup). */
+export async function finishGroupWrites(logger: Logger): Promise<number> {
+  try {
+    const finished = await finishAbandonedGroupWrites(BATCH);
+    if (finished) logger.info({ groups: finished }, "finished group writes whose writer died");
+    return finished;
+  } catch (error) {
+    logger.error({ err: error }, "finishing an abandoned group write failed");
+    return 0;
+  }
+}
+
 /**
  * Runs both jobs every `intervalMs` until stopped; returns the stopper. A sweep
  * that outlasts the interval is not overlapped by the next one: the process
@@ -101,7 +114,7 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
   });
   let running: Promise<void> | null = null;
   let stopped = false;
-  // deletions cut short are rare: looked for at start and once a minute, not at every tick
+  // deletions and group writes cut short are rare: looked for at start and once a minute, not at every tick
   let nextDeletionSweep = 0;
   const tick = () => {
     if (stopped || running) return;
@@ -112,6 +125,8 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
         if (Date.now() >= nextDeletionSweep) {
           nextDeletionSweep = Date.now() + DELETION_SWEEP_MS;
           await finishTenantDeletions(logger);
+          // a group write cut off is finished by the group's next writer; this is for groups nobody writes again
+          await finishGroupWrites(logger);
         }
         const deactivated = await deactivateLeavers(logger);
         logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");

@@ -4,7 +4,7 @@ import { GROUP_SCHEMAS, USER_SCHEMAS, findScimSchema, type ResourceSchemas, type
 import { ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
 import type { ActionContext } from "../services/context";
 import { createGroup, getGroup, removeGroup, replaceGroup } from "../services/group-service";
-import type { GroupDoc } from "../store/documents";
+import type { GroupDoc, UserDoc } from "../store/documents";
 import type { GroupAttributes } from "../store/group-store";
 import { ConcurrentWrite, createUser, getUser, removeUser, replaceUser } from "../services/user-service";
 import { findGroups } from "../store/group-store";
@@ -25,6 +25,8 @@ export interface ScimContext {
   action: ActionContext;
   /** a user PATCH: egress remembers the version the patch is computed from (each PATCH has its own context) */
   readVersion?: number;
+  /** the user that version is of: the write does not read it again */
+  readUser?: UserDoc;
   /** group PATCH of non-member attributes: neither read nor write the member list */
   skipMembers?: boolean;
   /** group PATCH: scimmy computes the after-image of the group's attributes; applyGroupPatch writes it */
@@ -80,11 +82,12 @@ export class RetryableWrite extends SCIMMY.Types.Error {
   }
 }
 
-/** The version a user PATCH read, used once by its write. */
-function takeReadVersion(ctx: ScimContext): number | undefined {
-  const version = ctx.readVersion;
+/** The user a user PATCH read, used once by its write. */
+function takeReadUser(ctx: ScimContext): UserDoc | undefined {
+  const doc = ctx.readUser;
   ctx.readVersion = undefined;
-  return version;
+  ctx.readUser = undefined;
+  return doc;
 }
 
 /** Plain JSON from a scimmy-parsed instance; its toJSON hides the write-only password. */
@@ -106,8 +109,8 @@ export function declareResources(): void {
       .extend(RosterUserSchema, false)
       .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
         guarded(async () => {
-          const readVersion = takeReadVersion(ctx);
-          const doc = resource.id ? await replaceUser(ctx.action, resource.id, plain(instance), readVersion) : await createUser(ctx.action, plain(instance));
+          const read = takeReadUser(ctx);
+          const doc = resource.id ? await replaceUser(ctx.action, resource.id, plain(instance), read) : await createUser(ctx.action, plain(instance));
           return userJson(doc.tenant, doc);
         }),
       )
@@ -116,6 +119,7 @@ export function declareResources(): void {
           if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
           const doc = await getUser(ctx.action.tenant, resource.id);
           ctx.readVersion = doc.version;
+          ctx.readUser = doc;
           return userJson(ctx.action.tenant, doc);
         }),
       )
@@ -157,7 +161,7 @@ function givePatchesTheirOwnState(): void {
   const userPrototype = (SCIMMY.Resources.User as Loose).prototype;
   const userPatch = userPrototype.patch;
   userPrototype.patch = function patchUser(this: Loose, message: unknown, ctx: ScimContext) {
-    return userPatch.call(this, message, { ...ctx, readVersion: undefined });
+    return userPatch.call(this, message, { ...ctx, readVersion: undefined, readUser: undefined });
   };
   const groupPrototype = (SCIMMY.Resources.Group as Loose).prototype;
   const groupPatch = groupPrototype.patch;

@@ -30,8 +30,12 @@ export interface Runtime {
   leaseMs: number;
   /** test-only fault injection: exit the process right after applying this cascade step */
   crashAfterEffect?: number;
-  /** test-only fault injection: called before the main audit entry (`"main"`) and before each step; may throw */
-  injectFault?: (step: "main" | number, transitionId: string) => void;
+  /**
+   * test-only fault injection: called before a cascade's main audit entry (`"main"`) and before each
+   * step (its index), and in a group write between its removals and its additions (`"group-members"`)
+   * and before its audit entry (`"group-audit"`), with the group id; may throw
+   */
+  injectFault?: (step: "main" | number | "group-members" | "group-audit", id: string) => void;
   /** logs a cascade that did not complete in the committing request (wired by the background jobs) */
   reportCascade?: (report: CascadeReport) => void;
 }

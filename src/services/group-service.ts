@@ -2,10 +2,23 @@ import { RosterError, diffForAudit, type ScimJson } from "../domain";
 import { groupDocToScim, scimToGroupFields } from "./group-resource";
 import { withDocumentLock } from "../store/document-lock";
 import type { GroupDoc } from "../store/documents";
-import { claimGroupWrite, deleteGroupIfVersion, findGroup, insertGroup, releaseGroupClaim, type GroupAttributes, type StoredGroup } from "../store/group-store";
-import { addMembers, liveUserIdsAmong, memberIdsOf, membersAmong, removeAllMembers, removeMembers } from "../store/membership-store";
+import { appendAudit, appendAuditEntries, decodeChange, encodeChange, type AuditDoc } from "../store/audit-store";
+import {
+  claimGroupWrite,
+  claimGroupWrites,
+  deleteGroupIfVersion,
+  findGroup,
+  findGroupsWithExpiredClaims,
+  findStoredGroups,
+  insertGroup,
+  releaseGroupClaim,
+  releaseGroupClaims,
+  type GroupAttributes,
+  type MembersClaim,
+  type StoredGroup,
+} from "../store/group-store";
+import { addMembers, groupIdsOf, insertMembersFor, liveUserIdsAmong, memberIdsOf, membersAmong, removeAllMembers, removeMembers, removeUserFromGroups } from "../store/membership-store";
 import { newId } from "../store/new-id";
-import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext } from "./context";
 import { ConcurrentWrite } from "./user-service";
 
@@ -42,14 +55,11 @@ export async function createGroup(ctx: ActionContext, instance: ScimJson): Promi
   const members = memberIdsIn(instance);
   await requireUsers(ctx.tenant, members);
   const doc: GroupDoc = { ...attributes, _id: newId(), tenant: ctx.tenant, version: 1, created: now, lastModified: now };
-  const claim = members.length ? newClaim(now) : undefined;
-  // the group document first: a displayName clash (409) leaves no membership behind
-  await insertGroup(claim ? { ...doc, membersClaim: claim } : doc);
-  await addMembers(ctx.tenant, doc._id, members, now);
-  const change = diffForAudit({}, groupDocToScim(doc));
-  if (members.length) change.after.members = members.map((value) => ({ value }));
-  await recordAudit(ctx, "group.create", doc._id, change, now);
-  if (claim) await releaseGroupClaim(ctx.tenant, doc._id, claim.token);
+  const claim = newClaim(ctx, now, "group.create", diffForAudit({}, groupDocToScim(doc)), { added: members, removed: [] });
+  // the group document first, with the whole write as its claim: a displayName clash (409) leaves
+  // nothing behind, and a crash leaves a claim that the next writer or the sweep finishes
+  await insertGroup({ ...doc, membersClaim: claim });
+  await finishClaimedWrite(ctx.tenant, doc._id, claim);
   return doc;
 }
 
@@ -84,9 +94,11 @@ export async function checkMemberChanges(tenant: string, changes: MemberChange[]
  *   fresh read, or 412 with If-Match. A compare-and-set alone, without the claim, would not do:
  *   a later writer could read the members while an earlier winner is still applying its delta, and
  *   a replace that removes U could then delete U after a concurrent add of U was answered 204.
- * - A writer that dies while holding a claim blocks its group until `until` (leaseMs); the next
- *   writer then takes the claim over. Its partial delta stays, without an audit entry: the one
- *   case not covered, as for any write cut off between two documents without transactions.
+ * - The claim records the whole write: the member delta and its audit entry (whose id is the
+ *   claim's token). A writer that dies while holding a claim blocks its group until `until`
+ *   (leaseMs); whoever then finds the expired claim (the next writer, or the sweep) applies the
+ *   recorded delta again and writes the entry (both idempotent) before releasing it. So seen
+ *   from outside a write happens whole, audited once, or (cut off before its claim) not at all.
  * - The group document is written before the members, so a failure of the group's own write
  *   (displayName clash, stale version) leaves the members untouched; every input is checked first.
  * The audit `at` of a group's writes increases strictly along that order (at least 1 ms past the
@@ -108,27 +120,77 @@ export async function writeGroup(ctx: ActionContext, id: string, write: GroupWri
       }
       const clock = getRuntime().now();
       const now = new Date(Math.max(clock.getTime(), current.lastModified.getTime() + 1));
-      const delta = await memberDelta(ctx.tenant, id, write.memberChanges);
-      const claim = delta.added.length || delta.removed.length ? newClaim(clock) : undefined;
+      const adding = onlyAdds(write.memberChanges);
+      const delta = adding ? { added: [], removed: [] } : await memberDelta(ctx.tenant, id, write.memberChanges);
+      const next: GroupDoc = { ...(attributes ? withoutOptional(current) : withoutClaim(current)), ...attributes, version: current.version + 1, lastModified: now };
+      const change = attributes ? diffForAudit(groupDocToScim(current), groupDocToScim(next)) : { before: {}, after: {} };
+      const changes = adding?.length || delta.added.length || delta.removed.length || Object.keys(change.after).length || Object.keys(change.before).length;
+      const claim = changes ? newClaim(ctx, now, "group.update", change, delta) : undefined;
+      if (claim && adding?.length) claim.adding = adding;
       if (!(await claimGroupWrite(ctx.tenant, id, current.version, { attributes, lastModified: now, claim }, clock))) {
         if (ctx.ifMatch !== undefined) throw RosterError.preconditionFailed();
         continue;
       }
-      const next: GroupDoc = { ...(attributes ? withoutOptional(current) : withoutClaim(current)), ...attributes, version: current.version + 1, lastModified: now };
-      const change = attributes ? diffForAudit(groupDocToScim(current), groupDocToScim(next)) : { before: {}, after: {} };
-      try {
-        await removeMembers(ctx.tenant, id, delta.removed);
-        await addMembers(ctx.tenant, id, delta.added, now);
-        if (delta.removed.length) change.before.members = delta.removed.map((value) => ({ value }));
-        if (delta.added.length) change.after.members = delta.added.map((value) => ({ value }));
-        if (Object.keys(change.after).length || Object.keys(change.before).length) await recordAudit(ctx, "group.update", id, change, now);
-      } finally {
-        if (claim) await releaseGroupClaim(ctx.tenant, id, claim.token);
-      }
+      if (claim) await finishClaimedWrite(ctx.tenant, id, claim);
       return next;
     }
     throw new ConcurrentWrite();
   });
+}
+
+/**
+ * Drops a leaver's memberships through the group write protocol (SPEC §4 Deactivate 4, Remove):
+ * each group left gets its version bump and its `group.update` entry, written under the group's
+ * claim like any member write, so a concurrent replace can neither lose the drop nor bring the
+ * membership back unaudited. A constant number of round trips however many groups: one claim,
+ * one delete, one audit insert and one release for all of them. Ids are derived from `stepId`
+ * and each group's version, so a resumed cascade never audits a group twice. Returns false when
+ * some group stayed claimed by another writer for `attempts` looks (the caller retries later).
+ */
+export async function dropUserMemberships(ctx: ActionContext, userId: string, stepId: string, attempts = WRITE_ATTEMPTS * 4): Promise<boolean> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const groupIds = await groupIdsOf(ctx.tenant, userId);
+    if (!groupIds.length) return true;
+    const groups = await findStoredGroups(ctx.tenant, groupIds);
+    if (groups.length < groupIds.length) {
+      // memberships of a group deleted meanwhile (or by a delete cut short): nobody's to claim or audit
+      const found = new Set(groups.map((group) => group._id));
+      await removeUserFromGroups(userId, groupIds.filter((groupId) => !found.has(groupId)));
+    }
+    if (!groups.length) return true;
+    const clock = getRuntime().now();
+    const free: StoredGroup[] = [];
+    for (const group of groups) {
+      if (!group.membersClaim) free.push(group);
+      else if (group.membersClaim.until.getTime() <= clock.getTime()) await rollForward(ctx.tenant, group._id, group.membersClaim);
+    }
+    if (free.length) {
+      // one time for the whole drop, later than each group's last write (the audit order of each group)
+      const now = new Date(Math.max(clock.getTime(), ...free.map((group) => group.lastModified.getTime() + 1)));
+      const claims = free.map((group) => ({
+        groupId: group._id,
+        version: group.version,
+        claim: { ...newClaim({ ...ctx }, now, "group.update", { before: {}, after: {} }, { added: [], removed: [userId] }, userId), token: `${stepId}:${group._id}:${group.version + 1}` },
+      }));
+      const held = await claimGroupWrites(ctx.tenant, claims, now, clock);
+      const mine = claims.filter((claim) => held.has(claim.groupId));
+      if (mine.length) {
+        await removeUserFromGroups(userId, mine.map((claim) => claim.groupId));
+        await appendAuditEntries(mine.map((claim) => claimAuditEntry(ctx.tenant, claim.groupId, claim.claim)!));
+        await releaseGroupClaims(ctx.tenant, mine.map((claim) => ({ groupId: claim.groupId, token: claim.claim.token })));
+      }
+      if (mine.length === groups.length) return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+  }
+  return false;
+}
+
+/** Finishes membership writes whose writer died (their claim expired); returns how many (the sweep). */
+export async function finishAbandonedGroupWrites(limit: number): Promise<number> {
+  const groups = await findGroupsWithExpiredClaims(getRuntime().now(), limit);
+  for (const group of groups) await rollForward(group.tenant, group._id, group.membersClaim!);
+  return groups.length;
 }
 
 /** DELETE /Groups/:id: the group and its memberships; users untouched (SPEC §3). */
@@ -144,21 +206,77 @@ export async function removeGroup(ctx: ActionContext, id: string): Promise<void>
         continue;
       }
       await removeAllMembers(ctx.tenant, id);
-      await recordAudit(ctx, "group.delete", id, { before: { displayName: current.displayName }, after: {} }, now);
+      await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action: "group.delete", target: id, before: { displayName: current.displayName }, after: {}, requestId: ctx.requestId });
       return;
     }
     throw new ConcurrentWrite();
   });
 }
 
-/** The group once no other process's membership write is in progress (an expired claim is taken over). */
+/** The group once no other membership write is in progress (an expired claim is finished first). */
 async function readUnclaimedGroup(tenant: string, id: string): Promise<StoredGroup> {
   for (;;) {
     const doc = await findGroup(tenant, id);
     if (!doc) throw RosterError.notFound(`Group ${id} not found`);
-    if (!doc.membersClaim || doc.membersClaim.until.getTime() <= getRuntime().now().getTime()) return doc;
-    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    if (!doc.membersClaim) return doc;
+    if (doc.membersClaim.until.getTime() <= getRuntime().now().getTime()) await rollForward(tenant, id, doc.membersClaim);
+    else await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
   }
+}
+
+/** A claim recording one write: its member delta and its audit entry (see MembersClaim). */
+function newClaim(ctx: ActionContext, at: Date, action: string, change: { before: Record<string, unknown>; after: Record<string, unknown> }, delta: { added: string[]; removed: string[] }, cause?: string): MembersClaim {
+  const audit = { action, actor: ctx.actor, requestId: ctx.requestId, before: encodeChange(change.before)!, after: encodeChange(change.after)!, ...(cause ? { cause } : {}) };
+  return { token: newId(), until: new Date(getRuntime().now().getTime() + getRuntime().leaseMs), at, added: delta.added, removed: delta.removed, audit };
+}
+
+/** The audit entry a claim records, its member lists restored; none when the write changes nothing. */
+function claimAuditEntry(tenant: string, groupId: string, claim: MembersClaim): AuditDoc | undefined {
+  if (!claim.audit) return undefined;
+  const before = decodeChange(claim.audit.before) ?? {};
+  const after = decodeChange(claim.audit.after) ?? {};
+  if (claim.removed.length) before.members = claim.removed.map((value) => ({ value }));
+  if (claim.added.length) after.members = claim.added.map((value) => ({ value }));
+  if (!Object.keys(before).length && !Object.keys(after).length) return undefined;
+  const { action, actor, requestId, cause } = claim.audit;
+  return { _id: claim.token, tenant, at: claim.at, actor, action, target: groupId, ...(cause ? { cause } : {}), before, after, requestId };
+}
+
+/**
+ * Applies a claimed write's members and audit entry, then releases the claim; idempotent, so also
+ * the roll-forward. A failure is retried once at once; after a second one the claim stays, and
+ * the group's next writer or the sweep finishes the write once the claim expires.
+ */
+async function finishClaimedWrite(tenant: string, groupId: string, claim: MembersClaim): Promise<void> {
+  try {
+    await applyClaimedWrite(tenant, groupId, claim);
+  } catch {
+    await applyClaimedWrite(tenant, groupId, claim, true);
+  }
+}
+
+async function applyClaimedWrite(tenant: string, groupId: string, claim: MembersClaim, again = false): Promise<void> {
+  await removeMembers(tenant, groupId, claim.removed);
+  getRuntime().injectFault?.("group-members", groupId);
+  await addMembers(tenant, groupId, claim.added, claim.at);
+  const added = claim.adding ? await insertMembersFor(tenant, groupId, claim.adding, claim.at, claim.token, again) : [];
+  getRuntime().injectFault?.("group-audit", groupId);
+  const entry = claimAuditEntry(tenant, groupId, added.length ? { ...claim, added: [...claim.added, ...added] } : claim);
+  if (entry) await appendAudit(entry);
+  await releaseGroupClaim(tenant, groupId, claim.token);
+}
+
+/** Finishes the write of a writer that died holding the group's claim (its claim expired). */
+async function rollForward(tenant: string, groupId: string, claim: MembersClaim): Promise<void> {
+  await applyClaimedWrite(tenant, groupId, claim, true);
+}
+
+/** The ids a write adds when it only adds members (the common IdP PATCH), else undefined. */
+function onlyAdds(changes: MemberChange[]): string[] | undefined {
+  if (!changes.length || changes.some((change) => change.kind !== "add")) return undefined;
+  const ids = new Set<string>();
+  for (const change of changes) if (change.kind === "add") for (const userId of change.userIds) ids.add(userId);
+  return [...ids];
 }
 
 /**
@@ -197,10 +315,6 @@ async function memberDelta(tenant: string, groupId: string, changes: MemberChang
   for (const userId of before) if (!after.has(userId)) removed.push(userId);
   for (const userId of after) if (!before.has(userId)) added.push(userId);
   return { added, removed };
-}
-
-function newClaim(now: Date): { token: string; until: Date } {
-  return { token: newId(), until: new Date(now.getTime() + getRuntime().leaseMs) };
 }
 
 function withoutClaim(doc: StoredGroup): GroupDoc {

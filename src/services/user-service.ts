@@ -79,12 +79,12 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
 /**
  * PUT /Users/:id, and the after-image of a PATCH: the whole user as it will be.
  * Detects deactivation and reactivation however they arrive (SPEC §4).
- * `readVersion` is the version a PATCH was computed from.
+ * `read` is the user a PATCH was computed from: it is not read again, as the write is a
+ * compare-and-set on its version (a newer user makes the PATCH recompute, ConcurrentWrite).
  */
-export async function replaceUser(ctx: ActionContext, id: string, instance: ScimJson, readVersion?: number): Promise<UserDoc> {
-  const current = await getUser(ctx.tenant, id);
+export async function replaceUser(ctx: ActionContext, id: string, instance: ScimJson, read?: UserDoc): Promise<UserDoc> {
+  const current = read && read._id === id && read.tenant === ctx.tenant ? read : await getUser(ctx.tenant, id);
   if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
-  if (readVersion !== undefined && readVersion !== current.version) throw new ConcurrentWrite();
 
   const fields = scimToUserFields(instance);
   await checkManagerReference(ctx.tenant, id, fields);

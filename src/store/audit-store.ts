@@ -23,14 +23,35 @@ function decodeEntry(doc: AuditDoc): AuditDoc {
   return entry;
 }
 
-/** Appends an entry; a duplicate id means a resumed cascade already wrote it (idempotent). */
-export async function appendAudit(entry: AuditDoc): Promise<void> {
+function encodeEntry(entry: AuditDoc): Record<string, unknown> {
   const stored: Record<string, unknown> = { ...entry, before: encodeChange(entry.before), after: encodeChange(entry.after) };
   for (const key of ["before", "after", "cause", "reason"]) if (stored[key] === undefined) delete stored[key];
+  return stored;
+}
+
+/** Appends an entry; a duplicate id means a resumed cascade already wrote it (idempotent). */
+export async function appendAudit(entry: AuditDoc): Promise<void> {
   try {
-    await AuditModel.collection.insertOne(stored as never);
+    await AuditModel.collection.insertOne(encodeEntry(entry) as never);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
+  }
+}
+
+/** Entries per insert: far below MongoDB's 16 MB per command. */
+const AUDIT_CHUNK = 1000;
+
+/** {@link appendAudit} of many entries, one round trip per chunk; entries already there are left as they are. */
+export async function appendAuditEntries(entries: AuditDoc[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += AUDIT_CHUNK) {
+    const chunk = entries.slice(start, start + AUDIT_CHUNK).map(encodeEntry);
+    try {
+      await AuditModel.collection.insertMany(chunk as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+      const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (!isDuplicateKey(error) && !(errors.length && errors.every((inner) => (inner as { code?: number }).code === 11000))) throw error;
+    }
   }
 }
 

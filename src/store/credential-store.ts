@@ -10,9 +10,10 @@ export async function listCredentials(tenant: string, userId: string): Promise<C
   return CredentialModel.find({ tenant, userId }).sort({ createdAt: 1 }).lean<CredentialDoc[]>().exec();
 }
 
-/** Revokes every unrevoked credential of a kind (idempotent: revoked ones keep their time). */
-export async function revokeCredentials(tenant: string, userId: string, kind: CredentialDoc["kind"], now: Date): Promise<number> {
-  const result = await CredentialModel.updateMany({ tenant, userId, kind, revokedAt: null }, { $set: { revokedAt: now } }).exec();
+/** Revokes every unrevoked credential of these kinds, in one round trip (idempotent: revoked ones keep their time). */
+export async function revokeCredentials(tenant: string, userId: string, kinds: Array<CredentialDoc["kind"]>, now: Date): Promise<number> {
+  if (!kinds.length) return 0;
+  const result = await CredentialModel.collection.updateMany({ tenant, userId, kind: { $in: kinds }, revokedAt: null } as never, { $set: { revokedAt: now } });
   return result.modifiedCount;
 }
 

@@ -26,3 +26,10 @@ export async function withDocumentLock<T>(key: string, work: () => Promise<T>): 
     if (tails.get(key) === tail) tails.delete(key);
   }
 }
+
+/** {@link withDocumentLock} on several documents at once, taken in one order so two callers never wait on each other. */
+export async function withDocumentLocks<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+  const sorted = [...new Set(keys)].sort();
+  const nest = (index: number): Promise<T> => (index === sorted.length ? work() : withDocumentLock(sorted[index], () => nest(index + 1)));
+  return nest(0);
+}

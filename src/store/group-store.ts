@@ -1,4 +1,4 @@
-import { withDocumentLock } from "./document-lock";
+import { withDocumentLock, withDocumentLocks } from "./document-lock";
 import type { FilterQuery } from "mongoose";
 import type { GroupDoc } from "./documents";
 import { GroupModel } from "./models";
@@ -23,18 +23,50 @@ export type GroupAttributes = Pick<GroupDoc, "displayName" | "displayNameKey" | 
 
 /**
  * A membership write in progress on a group, stored on the group document so that
- * writers in other processes wait for it (see writeGroup in group-service).
+ * writers in other processes wait for it (see writeGroup in group-service). It records
+ * the write's whole intent: the member delta and its audit entry, so whoever takes an
+ * expired claim over can finish the write (idempotently) instead of leaving members
+ * changed without an audit entry.
  */
 export interface MembersClaim {
   token: string;
   until: Date;
+  /** the write's time: the audit entry's `at` and the new memberships' `created` */
+  at: Date;
+  added: string[];
+  removed: string[];
+  /**
+   * Ids a write that only adds makes members if they are not already: which ones it did is
+   * learnt from the insert itself (membership-store insertMembersFor), not from a read before.
+   */
+  adding?: string[];
+  /**
+   * The audit entry (id: the token) without its member lists, which are `removed` (before) and
+   * `added` (after); before/after are stored as path/value pairs (audit-store encodeChange).
+   */
+  audit?: ClaimAudit;
+}
+
+export interface ClaimAudit {
+  action: string;
+  actor: string;
+  requestId: string;
+  cause?: string;
+  before: Array<{ path: string; value: unknown }>;
+  after: Array<{ path: string; value: unknown }>;
 }
 
 /** A stored group with the claim of a membership write in progress, if any. */
 export type StoredGroup = GroupDoc & { membersClaim?: MembersClaim };
 
 export async function findGroup(tenant: string, id: string): Promise<StoredGroup | null> {
-  return GroupModel.findOne({ tenant, _id: id }).lean<StoredGroup>().exec();
+  return (await GroupModel.collection.findOne({ tenant, _id: id } as never)) as StoredGroup | null;
+}
+
+/** Groups of a tenant with their claims, for a write to several groups at once. */
+export async function findStoredGroups(tenant: string, ids: string[]): Promise<StoredGroup[]> {
+  if (!ids.length) return [];
+  return (await GroupModel.collection.find({ tenant, _id: { $in: ids } } as never).toArray()) as unknown as StoredGroup[];
 }
 
 /** The group's version still matches and no other writer's claim is live (an expired one is taken over). */
@@ -68,7 +100,9 @@ export async function claimGroupWrite(
   else unset.membersClaim = "";
   return withDocumentLock(`groups:${id}`, async () => {
     try {
-      const result = await GroupModel.updateOne(unclaimedAt(tenant, id, expectedVersion, now), { $set: set, $unset: unset, $inc: { version: 1 } }).exec();
+      const update: Record<string, unknown> = { $set: set, $inc: { version: 1 } };
+      if (Object.keys(unset).length) update.$unset = unset;
+      const result = await GroupModel.collection.updateOne(unclaimedAt(tenant, id, expectedVersion, now) as never, update as never);
       return result.matchedCount === 1;
     } catch (error) {
       throw translateStoreError(error, "displayName");
@@ -76,14 +110,44 @@ export async function claimGroupWrite(
   });
 }
 
-/** Ends a membership write: its member documents are all written. */
+/** Ends a membership write: its member documents and its audit entry are all written. */
 export async function releaseGroupClaim(tenant: string, id: string, token: string): Promise<void> {
-  await withDocumentLock(`groups:${id}`, () => GroupModel.updateOne({ tenant, _id: id, "membersClaim.token": token }, { $unset: { membersClaim: "" } }).exec());
+  await withDocumentLock(`groups:${id}`, () => GroupModel.collection.updateOne({ tenant, _id: id, "membersClaim.token": token } as never, { $unset: { membersClaim: "" } }));
 }
 
-export async function touchGroups(tenant: string, ids: string[], now: Date): Promise<void> {
-  if (!ids.length) return;
-  await GroupModel.updateMany({ tenant, _id: { $in: ids } }, { $inc: { version: 1 }, $set: { lastModified: now } }).exec();
+/** {@link releaseGroupClaim} of several groups in one round trip. */
+export async function releaseGroupClaims(tenant: string, claims: Array<{ groupId: string; token: string }>): Promise<void> {
+  if (!claims.length) return;
+  await withDocumentLocks(
+    claims.map((claim) => `groups:${claim.groupId}`),
+    () => GroupModel.collection.bulkWrite(claims.map(({ groupId, token }) => ({ updateOne: { filter: { tenant, _id: groupId, "membersClaim.token": token }, update: { $unset: { membersClaim: "" } } } })) as never[], { ordered: false }),
+  );
+}
+
+/**
+ * {@link claimGroupWrite} of several groups in one round trip, each from the version it was read at
+ * (no attribute changes); returns the ids whose claim was taken (the others changed meanwhile).
+ */
+export async function claimGroupWrites(tenant: string, claims: Array<{ groupId: string; version: number; claim: MembersClaim }>, lastModified: Date, now: Date): Promise<Set<string>> {
+  if (!claims.length) return new Set();
+  return withDocumentLocks(
+    claims.map((claim) => `groups:${claim.groupId}`),
+    async () => {
+      const operations = claims.map(({ groupId, version, claim }) => ({
+        updateOne: { filter: unclaimedAt(tenant, groupId, version, now), update: { $set: { membersClaim: claim, lastModified }, $inc: { version: 1 } } },
+      }));
+      const result = await GroupModel.collection.bulkWrite(operations as never[], { ordered: false });
+      if (result.matchedCount === claims.length) return new Set(claims.map((claim) => claim.groupId));
+      const tokens = claims.map((claim) => claim.claim.token);
+      const held = await GroupModel.collection.find({ tenant, "membersClaim.token": { $in: tokens } } as never, { projection: { _id: 1 } }).toArray();
+      return new Set(held.map((group) => String(group._id)));
+    },
+  );
+}
+
+/** Groups whose membership write was cut off (its claim expired): work for the sweep. */
+export async function findGroupsWithExpiredClaims(now: Date, limit: number): Promise<StoredGroup[]> {
+  return (await GroupModel.collection.find({ "membersClaim.until": { $lte: now } } as never).limit(limit).toArray()) as unknown as StoredGroup[];
 }
 
 /** Deletes a group if its version still matches and no membership write of another writer is live. */
@@ -100,16 +164,30 @@ export async function findGroupIdsLedBy(tenant: string, managerId: string): Prom
   return groups.map((group) => group._id);
 }
 
-/** Points a group still led by `from` at `to`, or clears its leader. */
-export async function reassignGroupLeader(tenant: string, groupId: string, from: string, to: string | null, now: Date): Promise<boolean> {
-  return withDocumentLock(`groups:${groupId}`, async () => {
-    const update = to
-      ? { $set: { "roster.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
-      : { $unset: { "roster.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } };
-    const result = await GroupModel.updateOne({ tenant, _id: groupId, "roster.manager.value": from }, update).exec();
-    return result.modifiedCount === 1;
-  });
+/** Points groups still led by `from` at `to`, or clears their leader: one round trip per chunk of groups. */
+export async function reassignGroupLeaders(tenant: string, changes: Array<{ groupId: string; from: string; to: string | null }>, now: Date): Promise<void> {
+  for (let start = 0; start < changes.length; start += BULK_CHUNK) {
+    const chunk = changes.slice(start, start + BULK_CHUNK);
+    await withDocumentLocks(
+      chunk.map((change) => `groups:${change.groupId}`),
+      () =>
+        GroupModel.collection.bulkWrite(
+          chunk.map(({ groupId, from, to }) => ({
+            updateOne: {
+              filter: { tenant, _id: groupId, "roster.manager.value": from },
+              update: to
+                ? { $set: { "roster.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
+                : { $unset: { "roster.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } },
+            },
+          })) as never[],
+          { ordered: false },
+        ),
+    );
+  }
 }
+
+/** Writes per bulk command: far below MongoDB's limits whatever a leader leads. */
+const BULK_CHUNK = 1000;
 
 export async function listGroups(query: FilterQuery<GroupDoc>, sort: Record<string, 1 | -1>, skip: number, limit: number, countQuery?: FilterQuery<GroupDoc>): Promise<{ docs: GroupDoc[]; total: number }> {
   const docs = limit > 0 ? await GroupModel.find(query).sort(sort).skip(skip).limit(limit).lean<GroupDoc[]>().exec() : [];

@@ -33,6 +33,37 @@ export async function addMembers(tenant: string, groupId: string, userIds: strin
 }
 
 /**
+ * Adds members on behalf of one claimed group write (`claimToken`, recorded on each membership it
+ * creates) and returns the ids it made members: those not already members, plus, when the write
+ * is finished again after a crash, those an earlier attempt of the same write created. So a
+ * write that only adds never needs to look its members up first (see writeGroup).
+ */
+export async function insertMembersFor(tenant: string, groupId: string, userIds: string[], now: Date, claimToken: string, again: boolean): Promise<string[]> {
+  const added: string[] = [];
+  const unique = [...new Set(userIds)];
+  for (const chunk of chunksOf(unique)) {
+    const docs = chunk.map((userId) => ({ _id: membershipId(groupId, userId), tenant, groupId, userId, created: now, claim: claimToken }));
+    const duplicates = new Set<number>();
+    try {
+      await MembershipModel.collection.insertMany(docs as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index: number; code?: number }>;
+      if (!errors.length && !isDuplicateKey(error)) throw error;
+      if (!errors.length || errors.some((inner) => inner.code !== 11000)) throw error;
+      for (const inner of errors) duplicates.add(inner.index);
+    }
+    const existing = chunk.filter((_, index) => duplicates.has(index));
+    for (const [index, userId] of chunk.entries()) if (!duplicates.has(index)) added.push(userId);
+    if (again && existing.length) {
+      const mine = await MembershipModel.collection.find({ _id: { $in: existing.map((userId) => membershipId(groupId, userId)) }, claim: claimToken } as never, { projection: { userId: 1 } }).toArray();
+      for (const row of mine) added.push(String(row.userId));
+    }
+  }
+  return added;
+}
+
+/**
  * Removes members by membership `_id`: FerretDB evaluates a large `$in` against every
  * document (10,000 ids took a minute), while an `_id` lookup is direct on both servers.
  */
@@ -56,7 +87,7 @@ export async function liveUserIdsAmong(tenant: string, userIds: string[]): Promi
   const live = new Set<string>();
   if (!wanted.size) return live;
   const query = wanted.size > SCAN_ABOVE ? { tenant, deletedAt: null } : { tenant, deletedAt: null, _id: { $in: [...wanted] } };
-  for await (const user of UserModel.find(query, { _id: 1 }).lean<{ _id: string }>().cursor()) if (wanted.has(user._id)) live.add(user._id);
+  for await (const user of UserModel.collection.find(query as never, { projection: { _id: 1 } })) if (wanted.has(String(user._id))) live.add(String(user._id));
   return live;
 }
 
@@ -64,8 +95,8 @@ export async function liveUserIdsAmong(tenant: string, userIds: string[]): Promi
 export async function membersAmong(tenant: string, groupId: string, userIds: string[]): Promise<Set<string>> {
   const members = new Set<string>();
   for (const chunk of chunksOf([...new Set(userIds)])) {
-    const rows = await MembershipModel.find({ tenant, groupId, userId: { $in: chunk } }, { userId: 1, _id: 0 }).lean<Array<{ userId: string }>>().exec();
-    for (const row of rows) members.add(row.userId);
+    const rows = await MembershipModel.collection.find({ tenant, groupId, userId: { $in: chunk } } as never, { projection: { userId: 1, _id: 0 } }).toArray();
+    for (const row of rows) members.add(String(row.userId));
   }
   return members;
 }
@@ -98,9 +129,12 @@ export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promis
   return byUser;
 }
 
-/** Drops every membership of a user; returns the groups it left (idempotent). */
-export async function dropMembershipsOf(tenant: string, userId: string): Promise<string[]> {
-  const groupIds = await groupIdsOf(tenant, userId);
-  if (groupIds.length) await MembershipModel.deleteMany({ tenant, userId }).exec();
-  return groupIds;
+/** Removes one user's memberships of these groups, by membership `_id` (see removeMembers), in one round trip per chunk. */
+export async function removeUserFromGroups(userId: string, groupIds: string[]): Promise<number> {
+  let removed = 0;
+  for (const chunk of chunksOf(groupIds)) {
+    const operations = chunk.map((groupId) => ({ deleteOne: { filter: { _id: membershipId(groupId, userId) } } }));
+    removed += (await MembershipModel.collection.bulkWrite(operations as never[], { ordered: false })).deletedCount;
+  }
+  return removed;
 }

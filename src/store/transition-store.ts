@@ -10,9 +10,16 @@ export async function insertTransition(doc: TransitionDoc): Promise<void> {
   await TransitionModel.collection.insertOne({ ...doc, before: encodeChange(doc.before), after: encodeChange(doc.after) } as never);
 }
 
-export async function markEffectDone(tenant: string, id: string, index: number): Promise<void> {
+/** Records cascade steps as done, and with `finish` completes the transition in the same write. */
+export async function markEffectsDone(tenant: string, id: string, indexes: number[], finish = false): Promise<void> {
   return withDocumentLock(`transitions:${id}`, async () => {
-    await TransitionModel.updateOne({ tenant, _id: id }, { $addToSet: { done: index } }).exec();
+    if (finish) {
+      const update: Record<string, unknown> = { $set: { status: "complete" } };
+      if (indexes.length) update.$addToSet = { done: { $each: indexes } };
+      await TransitionModel.collection.updateOne({ tenant, _id: id, status: "pending" } as never, update as never);
+    } else if (indexes.length) {
+      await TransitionModel.collection.updateOne({ tenant, _id: id } as never, { $addToSet: { done: { $each: indexes } } } as never);
+    }
   });
 }
 
