@@ -11,7 +11,8 @@ import { floorQuery, lookupValue, measureFloor, type LookupKind, type Measured }
 import { parseOptions } from "./options";
 import { cpuSeconds, findDatabasePid, machineCpuSeconds } from "./process-cpu";
 import { renderReport, type BenchRun, type ScenarioRun } from "./report";
-import { buildScenarios, probeScenario, requestsFor, runScenario } from "./scenarios";
+import { runPeers, type PeerRun } from "./peers/run-peers";
+import { buildScenarios, probeScenario, requestsFor, runScenario, type HttpScenario } from "./scenarios";
 import { growUsers, seedTenant } from "./seed";
 import { startServerProcess } from "./server-process";
 
@@ -100,12 +101,14 @@ async function main(): Promise<void> {
     log(`server: node dist/src/main.js, pid ${server.pid}, ${server.url}`);
     const scenarios: ScenarioRun[] = [];
     let diagnostics: BenchRun["diagnostics"];
+    let plan: HttpScenario[] = [];
+    const rosterStarted = Date.now();
     try {
       // warm-up: one request of every scenario alone (its latency also sizes the scenario's run)
       server.setPhase("warm-up");
       for (let run = 0; run < 20; run++) await fetch(`${server.url}/scim/v2/ServiceProviderConfig`, { headers: { authorization: `Bearer ${seeded.token}` } }).then((r) => r.arrayBuffer());
       const runTag = Date.now().toString(36);
-      const plan = buildScenarios(seeded, runTag);
+      plan = buildScenarios(seeded, runTag);
       const probes = new Map<string, number>();
       for (const scenario of plan) {
         if (scenario.amount !== undefined) continue;
@@ -162,6 +165,17 @@ async function main(): Promise<void> {
       server.setPhase("end");
       await server.stop();
     }
+    log(`Roster's scenarios and diagnostics: ${((Date.now() - rosterStarted) / 1000).toFixed(0)} s`);
+
+    // --- the peers, side by side: alone on the machine (Roster's server is stopped), same users, same scenarios
+    let peers: BenchRun["peers"];
+    if (options.peers.length) {
+      const peersStarted = Date.now();
+      log(`peers: ${options.peers.join(", ")}, seeded with the same ${seeded.users.toLocaleString("en-US")} users…`);
+      const runs: PeerRun[] = await runPeers({ names: options.peers, seeded, scenarios: plan, connections: options.connections, durationSeconds: options.durationSeconds, log });
+      peers = { runs, seconds: (Date.now() - peersStarted) / 1000 };
+      log(`peers: ${peers.seconds.toFixed(0)} s in all`);
+    }
 
     // --- the same database operations at the issue's size, when the run itself was smaller
     let grown: BenchRun["grown"];
@@ -211,6 +225,7 @@ async function main(): Promise<void> {
       scenarios,
       rss: server.samples,
       diagnostics,
+      peers,
     };
     // the raw figures, so the report can be re-rendered (--render) without running again
     fs.writeFileSync(path.resolve(__dirname, "..", "..", "bench", "last-run.json"), `${JSON.stringify(run)}\n`);
@@ -218,7 +233,8 @@ async function main(): Promise<void> {
     const out = path.resolve(options.out);
     fs.writeFileSync(out, report.markdown);
     process.stdout.write(`\n${report.summary}\n`);
-    log(`wrote ${out} (${run.totalSeconds.toFixed(0)} s in all)`);
+    log(`wrote ${out}`);
+    log(`total wall time: ${(run.totalSeconds / 60).toFixed(1)} min (${run.totalSeconds.toFixed(0)} s)${peers ? `, of which the peers ${peers.seconds.toFixed(0)} s` : ""}`);
   } finally {
     if (database.kind === "external" && seededTenant) await deleteTenantCascade(seededTenant).catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);

@@ -1,0 +1,233 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { UserDoc } from "../../src/store/documents";
+import { UserModel } from "../../src/store/models";
+import { findFreePort } from "../../src/store/database/find-free-port";
+import { lookupValue } from "../floor";
+import { cpuSeconds } from "../process-cpu";
+import { probeScenario, requestsFor, runScenario, type HttpResult, type HttpScenario } from "../scenarios";
+import type { Seeded } from "../seed";
+import { installPeer, type InstalledPeer, type PeerName } from "./peer-install";
+
+/** The scenarios compared side by side: the three lookups and the first list page. */
+export const PEER_SCENARIOS = ["userName", "externalId", "email", "firstPage"] as const;
+
+export interface PeerScenarioRun extends HttpResult {
+  probeMs: number;
+  /** the peer process's user+system CPU during the scenario, per completed request */
+  cpuMsPerRequest?: number;
+}
+
+export interface PeerRun {
+  name: PeerName;
+  version?: string;
+  /** why the peer was not compared */
+  skipped?: string;
+  installSeconds?: number;
+  /** users the peer holds after seeding (its own totalResults) */
+  users?: number;
+  seedSeconds?: number;
+  /** how the users were put in */
+  seedPath?: string;
+  /** a lookup of each kind, checked once after seeding: "1 of 1 found" etc. */
+  checks?: string[];
+  scenarios: PeerScenarioRun[];
+  /** the peer's whole part of the run: install, start, seed, scenarios */
+  seconds: number;
+}
+
+const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
+const ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+const SCIM_JSON = "application/scim+json";
+/** users per /Bulk request: both peers announce maxOperations 1000 and maxPayloadSize 1 MiB; a user is ~0.9 kB */
+const BULK_SIZE = 500;
+const SEED_CONCURRENCY = 4;
+const READY_TIMEOUT_MS = 30_000;
+
+/** A seeded user as SCIM JSON, the attributes Roster holds (the manager is left out: its id means nothing to a peer). */
+export function scimUser(doc: UserDoc): Record<string, unknown> {
+  const e = doc.enterprise ?? {};
+  return {
+    schemas: [CORE_USER, ENTERPRISE_USER],
+    userName: doc.userName,
+    externalId: doc.externalId,
+    name: doc.name,
+    displayName: doc.displayName,
+    title: doc.title,
+    userType: doc.userType,
+    preferredLanguage: doc.preferredLanguage,
+    locale: doc.locale,
+    timezone: doc.timezone,
+    active: doc.active,
+    emails: doc.emails,
+    phoneNumbers: doc.phoneNumbers,
+    addresses: doc.addresses,
+    [ENTERPRISE_USER]: { employeeNumber: e.employeeNumber, costCenter: e.costCenter, organization: e.organization, division: e.division, department: e.department },
+  };
+}
+
+/** The seeded users as Roster holds them, in Roster's list order (`_id`), as SCIM bodies for the peers. */
+export async function seededUserBodies(seeded: Seeded): Promise<string[]> {
+  const wanted = new Set(seeded.userIds);
+  const docs = (await UserModel.collection.find({ tenant: seeded.tenant }).toArray()) as unknown as UserDoc[];
+  return docs
+    .filter((doc) => wanted.has(doc._id))
+    .sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+    .map((doc) => JSON.stringify(scimUser(doc)));
+}
+
+interface Started {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startPeer(peer: InstalledPeer, token: string): Promise<Started> {
+  const port = await findFreePort();
+  const { file, args, cwd, env } = peer.command(port, token);
+  const logFile = path.join(os.tmpdir(), `roster-bench-peer-${peer.name}-${process.pid}.log`);
+  const log = fs.openSync(logFile, "w");
+  const child = spawn(file, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG, ...env }, stdio: ["ignore", log, log] });
+  fs.closeSync(log);
+  let exited: string | undefined;
+  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? code}`));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) throw new Error(`${peer.name} ${exited}: ${fs.readFileSync(logFile, "utf8").slice(-800)}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${peer.name} did not answer within ${READY_TIMEOUT_MS / 1000} s`);
+    }
+    const ready = await fetch(`${url}${peer.basePath}/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.ok, () => false);
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGTERM");
+      const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await gone;
+      clearTimeout(timeout);
+    },
+  };
+}
+
+const headers = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": SCIM_JSON, accept: SCIM_JSON });
+
+/** Puts the users in through SCIM /Bulk (POST /Users operations), a few requests at a time. */
+async function seedPeer(base: string, token: string, bodies: string[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const start = next;
+      next += BULK_SIZE;
+      if (start >= bodies.length) return;
+      const batch = bodies.slice(start, start + BULK_SIZE);
+      const operations = batch.map((body, k) => `{"method":"POST","path":"/Users","bulkId":"u${start + k}","data":${body}}`).join(",");
+      const response = await fetch(`${base}/Bulk`, { method: "POST", headers: headers(token), body: `{"schemas":["${BULK_REQUEST}"],"failOnErrors":1,"Operations":[${operations}]}` });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`/Bulk answered ${response.status}: ${text.slice(0, 300)}`);
+      const failed = (JSON.parse(text) as { Operations: Array<{ status: string | number }> }).Operations.filter((op) => String(op.status) !== "201");
+      if (failed.length) throw new Error(`/Bulk: ${failed.length} of ${batch.length} creates failed: ${JSON.stringify(failed[0]).slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+}
+
+async function totalResults(base: string, token: string, query: string): Promise<number> {
+  const response = await fetch(`${base}/Users?${query}`, { headers: headers(token) });
+  const body = (await response.json()) as { totalResults?: number; Resources?: unknown[] };
+  if (response.status !== 200) throw new Error(`GET /Users?${query} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.totalResults ?? body.Resources?.length ?? 0;
+}
+
+export interface PeerPlan {
+  names: PeerName[];
+  seeded: Seeded;
+  /** Roster's scenarios, whose paths (under /scim/v2) are replayed on each peer */
+  scenarios: HttpScenario[];
+  connections: number;
+  durationSeconds: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Runs each peer alone (Roster's server is stopped by then), seeded with the same users,
+ * through the same scenarios at the same concurrency and duration as Roster's.
+ */
+export async function runPeers(plan: PeerPlan): Promise<PeerRun[]> {
+  const { log } = plan;
+  const wanted = plan.scenarios.filter((scenario) => (PEER_SCENARIOS as readonly string[]).includes(scenario.key));
+  const token = `peer-${Date.now().toString(36)}`;
+  let bodies: string[] | undefined;
+  const runs: PeerRun[] = [];
+  for (const name of plan.names) {
+    const started = Date.now();
+    const installed = installPeer(name);
+    if ("skipped" in installed) {
+      log(`peer ${name}: skipped, ${installed.skipped}`);
+      runs.push({ name, skipped: installed.skipped, scenarios: [], seconds: (Date.now() - started) / 1000 });
+      continue;
+    }
+    const run: PeerRun = { name, version: installed.version, installSeconds: installed.installSeconds, scenarios: [], seconds: 0 };
+    runs.push(run);
+    log(`peer ${installed.version}: ${installed.installSeconds ? `installed in ${installed.installSeconds.toFixed(1)} s` : "from the cache"}`);
+    let server: Started | undefined;
+    try {
+      bodies ??= await seededUserBodies(plan.seeded);
+      server = await startPeer(installed, token);
+      const base = `${server.url}${installed.basePath}`;
+      const seedStarted = Date.now();
+      await seedPeer(base, token, bodies);
+      run.seedSeconds = (Date.now() - seedStarted) / 1000;
+      run.seedPath = `SCIM POST /Bulk, ${BULK_SIZE} creates per request, ${SEED_CONCURRENCY} requests at a time`;
+      run.users = await totalResults(base, token, "count=1");
+      log(`  seeded ${run.users.toLocaleString("en-US")} users through /Bulk in ${run.seedSeconds.toFixed(1)} s (${Math.round(bodies.length / run.seedSeconds)} users/s)`);
+      if (run.users !== bodies.length) throw new Error(`holds ${run.users} users after seeding ${bodies.length}`);
+      run.checks = [];
+      for (const kind of ["userName", "externalId", "email"] as const) {
+        const attribute = kind === "email" ? "emails.value" : kind;
+        const found = await totalResults(base, token, `filter=${encodeURIComponent(`${attribute} eq "${lookupValue(plan.seeded, kind, 0)}"`)}`);
+        run.checks.push(`${attribute} eq: ${found} found`);
+        if (found !== 1) throw new Error(`a seeded user's ${attribute} eq lookup found ${found} resources`);
+      }
+
+      for (const roster of wanted) {
+        const scenario: HttpScenario = { ...roster, path: (s) => `${installed.basePath}${roster.path(s).replace(/^\/scim\/v2/, "")}` };
+        const probeMs = await probeScenario(server.url, token, scenario, 1_000_000);
+        const amount = requestsFor(probeMs, plan.durationSeconds, plan.connections, os.cpus().length);
+        const cpuBefore = cpuSeconds(server.pid);
+        const result = await runScenario(server.url, token, scenario, {
+          connections: plan.connections,
+          durationSeconds: plan.durationSeconds,
+          timeoutSeconds: 60,
+          // bounded: a slow peer is cut off, and the cut shows in the report
+          maxSeconds: plan.durationSeconds * 3 + 30,
+          amount,
+        });
+        const cpuAfter = cpuSeconds(server.pid);
+        const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.completed ? ((cpuAfter - cpuBefore) * 1000) / result.completed : undefined;
+        run.scenarios.push({ ...result, probeMs, cpuMsPerRequest });
+        const bad = Object.entries(result.unexpected).map(([status, count]) => `${count}×${status}`).join(", ");
+        log(`  ${name} ${result.label}: ${result.perSecond.toFixed(1)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms (${result.completed} requests${bad ? `, unexpected ${bad}` : ""}${result.errors ? `, ${result.errors} errors` : ""}${result.stoppedByGuard ? ", stopped by the time guard" : ""})`);
+        if (result.firstUnexpectedBody) log(`  first unexpected response: ${result.firstUnexpectedBody}`);
+      }
+    } catch (error) {
+      run.skipped = `failed: ${error instanceof Error ? error.message : String(error)}`;
+      log(`peer ${name}: ${run.skipped}`);
+    } finally {
+      await server?.stop();
+      run.seconds = (Date.now() - started) / 1000;
+      log(`  peer ${name}: ${run.seconds.toFixed(0)} s in all`);
+    }
+  }
+  return runs;
+}
