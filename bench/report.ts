@@ -1,7 +1,7 @@
 import type { Breakdown, SizeSnapshot } from "./diagnose";
 import type { LookupKind, Measured } from "./floor";
 import type { BenchOptions } from "./options";
-import type { PeerRun } from "./peers/run-peers";
+import type { PeerRun, PeerScenarioRun } from "./peers/run-peers";
 import type { HttpResult } from "./scenarios";
 import type { RssSample } from "./server-process";
 
@@ -35,7 +35,7 @@ export interface BenchRun {
     breakdown: Breakdown[];
   };
   /** `--peers`: the same scenarios on other SCIM servers, each alone after Roster's */
-  peers?: { runs: PeerRun[]; seconds: number };
+  peers?: { roster: PeerScenarioRun[]; runs: PeerRun[]; seconds: number };
 }
 
 /** The issue's side-by-side target: Roster's throughput over each peer's, per scenario. */
@@ -202,12 +202,10 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
 
   for (const peer of run.peers?.runs ?? []) {
     for (const theirs of peer.scenarios) {
-      const ours = get(theirs.key);
+      const ours = run.peers!.roster.find((scenario) => scenario.key === theirs.key);
       if (!ours) continue;
       const ratio = ours.perSecond / theirs.perSecond;
       const met = ratio >= PEER_RATIO_GOAL;
-      const oursCpu = perRequestCpu(ours, "server");
-      const oursDb = perRequestCpu(ours, "database");
       targets.push({
         name: `Roster ÷ ${peer.name}, ${theirs.label}: throughput`,
         goal: `≥ ${PEER_RATIO_GOAL}×`,
@@ -215,7 +213,7 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
         met,
         cause: met
           ? undefined
-          : `Per request, Roster's process used ${ms(oursCpu)} of CPU and its database's ${ms(oursDb)}, where ${peer.name}'s process used ${ms(theirs.cpuMsPerRequest)} in all (it keeps the users in its own memory); p50 Roster ${ms(ours.p50)}, ${peer.name} ${ms(theirs.p50)}.`,
+          : `Per request, Roster's process used ${ms(ours.cpuMsPerRequest)} of CPU and its database's ${ms(ours.databaseCpuMsPerRequest)}, where ${peer.name}'s process used ${ms(theirs.cpuMsPerRequest)} in all (it keeps the users in its own memory); p50 Roster ${ms(ours.p50)}, ${peer.name} ${ms(theirs.p50)}.`,
       });
     }
   }
@@ -290,7 +288,7 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     "",
   );
 
-  if (run.peers) pushPeers(run, get, perRequestCpu, push);
+  if (run.peers) pushPeers(run, push);
 
   if (rss) {
     push(
@@ -405,23 +403,21 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     "",
     ...(["userName", "externalId", "email"] as LookupKind[]).map((kind) => `floor ${LOOKUP_LABEL[kind]}: ${fmt(run.floor[kind].perSecond)} ops/s, p99 ${ms(run.floor[kind].p99)}; efficiency ${get(kind) ? `${fmt((get(kind)!.perSecond / run.floor[kind].perSecond) * 100, 0)}%` : "–"}`),
     "",
-    ...(run.peers ? [...peerSummary(run, get), ""] : []),
+    ...(run.peers ? [...peerSummary(run), ""] : []),
     ...targets.map((target) => `${target.met ? "MET    " : "NOT MET"} ${target.name}: ${target.measured} (goal ${target.goal})`),
   ];
   return { markdown: `${lines.join("\n")}\n`, summary: summaryLines.join("\n") };
 }
 
-type Lookup = (key: string) => ScenarioRun | undefined;
-
 /** The "Peers" section: versions, how each was seeded, then each scenario Roster vs each peer with the ratio. */
-function pushPeers(run: BenchRun, get: Lookup, perRequestCpu: (scenario: ScenarioRun | undefined, which: "server" | "database") => number | undefined, push: (...lines: string[]) => void): void {
+function pushPeers(run: BenchRun, push: (...lines: string[]) => void): void {
   const peers = run.peers!;
   push(
     "## Peers",
     "",
-    `Other SCIM servers, side by side in this run (\`--peers\`, ${fmt(peers.seconds)} s of it): each ran alone after Roster's scenarios (Roster's server stopped), seeded with the same ${n(run.seeded.users)} users (the attributes Roster holds, read back from its database, in its list order; the manager reference left out), then sent exactly the requests of Roster's scenarios (the same lookup values, the same first page) at the same ${run.options.connections} connections, each run sized from one request alone like Roster's. Installed once into ~/.cache/roster/peers (never vendored, not in package.json). The ratio is Roster's throughput over the peer's; the issue's target is ≥ ${PEER_RATIO_GOAL}×. The peers keep their users in their own memory; Roster's figures include its database.`,
+    `Other SCIM servers side by side in this run (\`--peers\`, ${fmt(peers.seconds)} s of it), one server at a time: each peer was seeded with the same ${n(run.seeded.users)} users as Roster (the attributes Roster holds, read back from its database, in its list order; the manager reference left out), then every server, Roster included, got exactly the same requests (the same lookup values, the same first page) from the same generator: ${run.options.connections} fetch clients in a closed loop for ${run.options.durationSeconds} s per scenario. That generator, not autocannon, because scim2-server's wsgiref server answers HTTP/1.0 and closes every connection, which autocannon miscounts; so Roster's figures here are its own run, next to the autocannon ones above. The peers are installed once into ~/.cache/roster/peers (never vendored, not in package.json) and keep their users in their own memory; Roster's figures include its database. The ratio is Roster's throughput over the peer's; the issue's target is ≥ ${PEER_RATIO_GOAL}×.`,
     "",
-    "| peer | version | installed this run | seeded (SCIM) | lookups checked after seeding | its part of the run |",
+    "| peer | version | installed this run | seeded (SCIM) | lookups checked after seeding | started → stopped |",
     "| --- | --- | ---: | --- | --- | ---: |",
   );
   for (const peer of peers.runs) {
@@ -431,46 +427,41 @@ function pushPeers(run: BenchRun, get: Lookup, perRequestCpu: (scenario: Scenari
   push("");
   for (const peer of peers.runs.filter((peer) => peer.skipped)) push(`- **${peer.name} not compared**: ${peer.skipped}`);
   if (peers.runs.some((peer) => peer.skipped)) push("");
-  push(
-    "| scenario | server | req/s | p50 | p99 | requests | unexpected | CPU / req (process) | Roster ÷ it |",
-    "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
-  );
-  const keys = [...new Set(peers.runs.flatMap((peer) => peer.scenarios.map((scenario) => scenario.key)))];
-  for (const key of keys) {
-    const ours = get(key);
-    if (ours) push(`| ${ours.label} | **Roster** | ${fmt(ours.perSecond)} | ${ms(ours.p50)} | ${ms(ours.p99)} | ${n(ours.completed)} | ${describeUnexpected(ours)} | ${ms(perRequestCpu(ours, "server"))} (+ database ${ms(perRequestCpu(ours, "database"))}) | |`);
+  push("| scenario | server | req/s | p50 | p99 | requests | failed | CPU / req (process) | Roster ÷ it |", "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+  for (const ours of peers.roster) {
+    push(`| ${ours.label} | **Roster** | ${fmt(ours.perSecond)} | ${ms(ours.p50)} | ${ms(ours.p99)} | ${n(ours.completed)} | ${describeFailed(ours)} | ${ms(ours.cpuMsPerRequest)} (+ database ${ms(ours.databaseCpuMsPerRequest)}) | |`);
     for (const peer of peers.runs) {
-      const theirs = peer.scenarios.find((scenario) => scenario.key === key);
+      const theirs = peer.scenarios.find((scenario) => scenario.key === ours.key);
       if (!theirs) continue;
-      const ratio = ours ? ours.perSecond / theirs.perSecond : undefined;
-      push(`| ${theirs.label} | ${peer.name} | ${fmt(theirs.perSecond)} | ${ms(theirs.p50)} | ${ms(theirs.p99)} | ${n(theirs.completed)} | ${describeUnexpected(theirs)} | ${ms(theirs.cpuMsPerRequest)} | ${ratio === undefined ? "–" : `${ratio >= PEER_RATIO_GOAL ? "" : "**"}×${fmt(ratio, 2)}${ratio >= PEER_RATIO_GOAL ? "" : "**"}`} |`);
+      const ratio = ours.perSecond / theirs.perSecond;
+      const shown = `×${fmt(ratio, 2)}`;
+      push(`| ${theirs.label} | ${peer.name} | ${fmt(theirs.perSecond)} | ${ms(theirs.p50)} | ${ms(theirs.p99)} | ${n(theirs.completed)} | ${describeFailed(theirs)} | ${ms(theirs.cpuMsPerRequest)} | ${ratio >= PEER_RATIO_GOAL ? shown : `**${shown}**`} |`);
     }
   }
   push("");
 }
 
-function describeUnexpected(scenario: { unexpected: Record<string, number>; errors: number; timeouts: number; stoppedByGuard: boolean }): string {
-  return (
-    [
-      ...Object.entries(scenario.unexpected).map(([status, count]) => `${count}× HTTP ${status}`),
-      ...(scenario.errors ? [`${scenario.errors} errors (${scenario.timeouts} timeouts)`] : []),
-      ...(scenario.stoppedByGuard ? ["stopped by the time guard"] : []),
-    ].join(", ") || "none"
-  );
+function describeFailed(scenario: PeerScenarioRun): string {
+  return scenario.errors ? `${scenario.errors} (first: ${(scenario.firstError ?? "no answer").replace(/\|/g, "\\|").slice(0, 120)})` : "none";
 }
 
-function peerSummary(run: BenchRun, get: Lookup): string[] {
-  return run.peers!.runs.flatMap((peer) =>
-    peer.skipped && !peer.scenarios.length
-      ? [`peer ${peer.name}: not compared, ${peer.skipped}`]
-      : [
-          `peer ${peer.version} (seeded ${n(peer.users ?? 0)} users in ${fmt(peer.seedSeconds)} s${peer.installSeconds ? `, installed in ${fmt(peer.installSeconds)} s` : ""}${peer.skipped ? `; ${peer.skipped}` : ""}):`,
-          ...peer.scenarios.map((theirs) => {
-            const ours = get(theirs.key);
-            return `  ${theirs.label.padEnd(30)} ${peer.name} ${fmt(theirs.perSecond)} req/s, Roster ${fmt(ours?.perSecond)} req/s: Roster ÷ ${peer.name} = ${ours ? `×${fmt(ours.perSecond / theirs.perSecond, 2)}` : "–"}`;
-          }),
-        ],
-  );
+function peerSummary(run: BenchRun): string[] {
+  const peers = run.peers!;
+  return [
+    `side by side (${peers.roster.length ? "the same fetch generator for every server" : "Roster not measured"}):`,
+    ...peers.roster.map((ours) => `  Roster ${ours.label}: ${fmt(ours.perSecond)} req/s`),
+    ...peers.runs.flatMap((peer) =>
+      peer.skipped && !peer.scenarios.length
+        ? [`peer ${peer.name}: not compared, ${peer.skipped}`]
+        : [
+            `peer ${peer.version} (seeded ${n(peer.users ?? 0)} users in ${fmt(peer.seedSeconds)} s${peer.installSeconds ? `, installed in ${fmt(peer.installSeconds)} s` : ""}${peer.skipped ? `; ${peer.skipped}` : ""}):`,
+            ...peer.scenarios.map((theirs) => {
+              const ours = peers.roster.find((scenario) => scenario.key === theirs.key);
+              return `  ${theirs.label.padEnd(30)} ${peer.name} ${fmt(theirs.perSecond)} req/s, Roster ${fmt(ours?.perSecond)} req/s: Roster ÷ ${peer.name} = ${ours ? `×${fmt(ours.perSecond / theirs.perSecond, 2)}` : "–"}`;
+            }),
+          ],
+    ),
+  ];
 }
 
 function pad(cells: string[], widths: number[]): string {

@@ -11,7 +11,7 @@ import { floorQuery, lookupValue, measureFloor, type LookupKind, type Measured }
 import { parseOptions } from "./options";
 import { cpuSeconds, findDatabasePid, machineCpuSeconds } from "./process-cpu";
 import { renderReport, type BenchRun, type ScenarioRun } from "./report";
-import { runPeers, type PeerRun } from "./peers/run-peers";
+import { runPeers } from "./peers/run-peers";
 import { buildScenarios, probeScenario, requestsFor, runScenario, type HttpScenario } from "./scenarios";
 import { growUsers, seedTenant } from "./seed";
 import { startServerProcess } from "./server-process";
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     const scenarios: ScenarioRun[] = [];
     let diagnostics: BenchRun["diagnostics"];
     let plan: HttpScenario[] = [];
+    let peers: BenchRun["peers"];
     const rosterStarted = Date.now();
     try {
       // warm-up: one request of every scenario alone (its latency also sizes the scenario's run)
@@ -161,21 +162,21 @@ async function main(): Promise<void> {
       };
       const breakdown = await breakDown(seeded, seeded.token, budget);
       diagnostics = { http, breakdown };
+
+      // --- the peers, side by side: same users, same scenarios, one server at a time
+      if (options.peers.length) {
+        const peersStarted = Date.now();
+        log(`peers: ${options.peers.join(", ")}, seeded with the same ${seeded.users.toLocaleString("en-US")} users…`);
+        server.setPhase("peers");
+        const compared = await runPeers({ names: options.peers, roster: { url: server.url, token: seeded.token, pid: server.pid, databasePid }, seeded, scenarios: plan, connections: options.connections, durationSeconds: options.durationSeconds, log });
+        peers = { ...compared, seconds: (Date.now() - peersStarted) / 1000 };
+        log(`peers: ${peers.seconds.toFixed(0)} s in all`);
+      }
     } finally {
       server.setPhase("end");
       await server.stop();
     }
-    log(`Roster's scenarios and diagnostics: ${((Date.now() - rosterStarted) / 1000).toFixed(0)} s`);
-
-    // --- the peers, side by side: alone on the machine (Roster's server is stopped), same users, same scenarios
-    let peers: BenchRun["peers"];
-    if (options.peers.length) {
-      const peersStarted = Date.now();
-      log(`peers: ${options.peers.join(", ")}, seeded with the same ${seeded.users.toLocaleString("en-US")} users…`);
-      const runs: PeerRun[] = await runPeers({ names: options.peers, seeded, scenarios: plan, connections: options.connections, durationSeconds: options.durationSeconds, log });
-      peers = { runs, seconds: (Date.now() - peersStarted) / 1000 };
-      log(`peers: ${peers.seconds.toFixed(0)} s in all`);
-    }
+    log(`Roster's server phase (scenarios, diagnostics${peers ? ", peers" : ""}): ${((Date.now() - rosterStarted) / 1000).toFixed(0)} s`);
 
     // --- the same database operations at the issue's size, when the run itself was smaller
     let grown: BenchRun["grown"];

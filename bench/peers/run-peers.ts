@@ -5,19 +5,30 @@ import path from "node:path";
 import type { UserDoc } from "../../src/store/documents";
 import { UserModel } from "../../src/store/models";
 import { findFreePort } from "../../src/store/database/find-free-port";
-import { lookupValue } from "../floor";
+import { closedLoop, lookupValue, type Measured } from "../floor";
 import { cpuSeconds } from "../process-cpu";
-import { probeScenario, requestsFor, runScenario, type HttpResult, type HttpScenario } from "../scenarios";
+import type { HttpScenario } from "../scenarios";
 import type { Seeded } from "../seed";
 import { installPeer, type InstalledPeer, type PeerName } from "./peer-install";
 
 /** The scenarios compared side by side: the three lookups and the first list page. */
 export const PEER_SCENARIOS = ["userName", "externalId", "email", "firstPage"] as const;
 
-export interface PeerScenarioRun extends HttpResult {
-  probeMs: number;
-  /** the peer process's user+system CPU during the scenario, per completed request */
+/**
+ * One scenario on one server of the comparison. Every server of the comparison (Roster included)
+ * is measured with this same generator: a closed loop of fetch clients, not autocannon, because
+ * scim2-server's wsgiref server answers HTTP/1.0 and closes each connection, which autocannon
+ * miscounts (it reported half the requests and ten times the latency a fetch loop measured).
+ */
+export interface PeerScenarioRun extends Measured {
+  key: string;
+  label: string;
+  /** the first unexpected answer (status and body start), if any */
+  firstError?: string;
+  /** the server process's user+system CPU during the scenario, per completed request */
   cpuMsPerRequest?: number;
+  /** Roster only: its database process's CPU per request */
+  databaseCpuMsPerRequest?: number;
 }
 
 export interface PeerRun {
@@ -151,6 +162,8 @@ async function totalResults(base: string, token: string, query: string): Promise
 
 export interface PeerPlan {
   names: PeerName[];
+  /** Roster's server, still running: measured again here with the peers' generator */
+  roster: { url: string; token: string; pid: number; databasePid?: number };
   seeded: Seeded;
   /** Roster's scenarios, whose paths (under /scim/v2) are replayed on each peer */
   scenarios: HttpScenario[];
@@ -163,71 +176,113 @@ export interface PeerPlan {
  * Runs each peer alone (Roster's server is stopped by then), seeded with the same users,
  * through the same scenarios at the same concurrency and duration as Roster's.
  */
-export async function runPeers(plan: PeerPlan): Promise<PeerRun[]> {
+export async function runPeers(plan: PeerPlan): Promise<{ roster: PeerScenarioRun[]; runs: PeerRun[] }> {
   const { log } = plan;
   const wanted = plan.scenarios.filter((scenario) => (PEER_SCENARIOS as readonly string[]).includes(scenario.key));
   const token = `peer-${Date.now().toString(36)}`;
-  let bodies: string[] | undefined;
-  const runs: PeerRun[] = [];
-  for (const name of plan.names) {
-    const started = Date.now();
-    const installed = installPeer(name);
-    if ("skipped" in installed) {
-      log(`peer ${name}: skipped, ${installed.skipped}`);
-      runs.push({ name, skipped: installed.skipped, scenarios: [], seconds: (Date.now() - started) / 1000 });
-      continue;
-    }
-    const run: PeerRun = { name, version: installed.version, installSeconds: installed.installSeconds, scenarios: [], seconds: 0 };
-    runs.push(run);
-    log(`peer ${installed.version}: ${installed.installSeconds ? `installed in ${installed.installSeconds.toFixed(1)} s` : "from the cache"}`);
-    let server: Started | undefined;
-    try {
-      bodies ??= await seededUserBodies(plan.seeded);
-      server = await startPeer(installed, token);
-      const base = `${server.url}${installed.basePath}`;
-      const seedStarted = Date.now();
-      await seedPeer(base, token, bodies);
-      run.seedSeconds = (Date.now() - seedStarted) / 1000;
-      run.seedPath = `SCIM POST /Bulk, ${BULK_SIZE} creates per request, ${SEED_CONCURRENCY} requests at a time`;
-      run.users = await totalResults(base, token, "count=1");
-      log(`  seeded ${run.users.toLocaleString("en-US")} users through /Bulk in ${run.seedSeconds.toFixed(1)} s (${Math.round(bodies.length / run.seedSeconds)} users/s)`);
-      if (run.users !== bodies.length) throw new Error(`holds ${run.users} users after seeding ${bodies.length}`);
-      run.checks = [];
-      for (const kind of ["userName", "externalId", "email"] as const) {
-        const attribute = kind === "email" ? "emails.value" : kind;
-        const found = await totalResults(base, token, `filter=${encodeURIComponent(`${attribute} eq "${lookupValue(plan.seeded, kind, 0)}"`)}`);
-        run.checks.push(`${attribute} eq: ${found} found`);
-        if (found !== 1) throw new Error(`a seeded user's ${attribute} eq lookup found ${found} resources`);
-      }
+  const roster: PeerScenarioRun[] = [];
+  log("  Roster, with the generator the peers get…");
+  for (const scenario of wanted) {
+    const result = await measure(plan.roster.url, plan.roster.token, scenario, plan, plan.roster.pid, plan.roster.databasePid);
+    roster.push(result);
+    log(`  Roster ${describe(result)}`);
+  }
 
-      for (const roster of wanted) {
-        const scenario: HttpScenario = { ...roster, path: (s) => `${installed.basePath}${roster.path(s).replace(/^\/scim\/v2/, "")}` };
-        const probeMs = await probeScenario(server.url, token, scenario, 1_000_000);
-        const amount = requestsFor(probeMs, plan.durationSeconds, plan.connections, os.cpus().length);
-        const cpuBefore = cpuSeconds(server.pid);
-        const result = await runScenario(server.url, token, scenario, {
-          connections: plan.connections,
-          durationSeconds: plan.durationSeconds,
-          timeoutSeconds: 60,
-          // bounded: a slow peer is cut off, and the cut shows in the report
-          maxSeconds: plan.durationSeconds * 3 + 30,
-          amount,
-        });
-        const cpuAfter = cpuSeconds(server.pid);
-        const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.completed ? ((cpuAfter - cpuBefore) * 1000) / result.completed : undefined;
-        run.scenarios.push({ ...result, probeMs, cpuMsPerRequest });
-        const bad = Object.entries(result.unexpected).map(([status, count]) => `${count}×${status}`).join(", ");
-        log(`  ${name} ${result.label}: ${result.perSecond.toFixed(1)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms (${result.completed} requests${bad ? `, unexpected ${bad}` : ""}${result.errors ? `, ${result.errors} errors` : ""}${result.stoppedByGuard ? ", stopped by the time guard" : ""})`);
-        if (result.firstUnexpectedBody) log(`  first unexpected response: ${result.firstUnexpectedBody}`);
+  const runs: PeerRun[] = [];
+  const started: Array<{ run: PeerRun; peer: InstalledPeer; server: Started; began: number }> = [];
+  try {
+    for (const name of plan.names) {
+      const began = Date.now();
+      const installed = installPeer(name);
+      if ("skipped" in installed) {
+        log(`peer ${name}: skipped, ${installed.skipped}`);
+        runs.push({ name, skipped: installed.skipped, scenarios: [], seconds: (Date.now() - began) / 1000 });
+        continue;
       }
-    } catch (error) {
-      run.skipped = `failed: ${error instanceof Error ? error.message : String(error)}`;
-      log(`peer ${name}: ${run.skipped}`);
-    } finally {
-      await server?.stop();
-      run.seconds = (Date.now() - started) / 1000;
-      log(`  peer ${name}: ${run.seconds.toFixed(0)} s in all`);
+      const run: PeerRun = { name, version: installed.version, installSeconds: installed.installSeconds, scenarios: [], seconds: 0 };
+      runs.push(run);
+      log(`peer ${installed.version}: ${installed.installSeconds ? `installed in ${installed.installSeconds.toFixed(1)} s` : "from the cache"}`);
+      try {
+        started.push({ run, peer: installed, server: await startPeer(installed, token), began });
+      } catch (error) {
+        fail(run, error, log);
+      }
+    }
+    if (!started.length) return { roster, runs };
+
+    // the peers are seeded at the same time (one is Python, one Node: a core each), then measured one at a time
+    const bodies = await seededUserBodies(plan.seeded);
+    await Promise.all(started.map(({ run, peer, server }) => seedAndCheck(run, `${server.url}${peer.basePath}`, token, bodies, plan, log).catch((error) => fail(run, error, log))));
+    for (const { run, peer, server } of started) {
+      if (run.skipped) continue;
+      try {
+        for (const scenario of wanted) {
+          const theirs = { ...scenario, path: (sequence: number) => `${peer.basePath}${scenario.path(sequence).replace(/^\/scim\/v2/, "")}` };
+          const result = await measure(server.url, token, theirs, plan, server.pid);
+          run.scenarios.push(result);
+          log(`  ${run.name} ${describe(result)}`);
+        }
+      } catch (error) {
+        fail(run, error, log);
+      }
+    }
+  } finally {
+    for (const { run, server, began } of started) {
+      await server.stop();
+      run.seconds = (Date.now() - began) / 1000;
     }
   }
-  return runs;
+  return { roster, runs };
+}
+
+function fail(run: PeerRun, error: unknown, log: (message: string) => void): void {
+  run.skipped = `failed: ${error instanceof Error ? error.message : String(error)}`;
+  log(`peer ${run.name}: ${run.skipped}`);
+}
+
+async function seedAndCheck(run: PeerRun, base: string, token: string, bodies: string[], plan: PeerPlan, log: (message: string) => void): Promise<void> {
+  const seedStarted = Date.now();
+  await seedPeer(base, token, bodies);
+  run.seedSeconds = (Date.now() - seedStarted) / 1000;
+  run.seedPath = `SCIM POST /Bulk, ${BULK_SIZE} creates per request, ${SEED_CONCURRENCY} requests at a time, both peers at once`;
+  run.users = await totalResults(base, token, "count=1");
+  log(`  ${run.name}: seeded ${run.users.toLocaleString("en-US")} users through /Bulk in ${run.seedSeconds.toFixed(1)} s (${Math.round(bodies.length / run.seedSeconds)} users/s)`);
+  if (run.users !== bodies.length) throw new Error(`holds ${run.users} users after seeding ${bodies.length}`);
+  run.checks = [];
+  for (const kind of ["userName", "externalId", "email"] as const) {
+    const attribute = kind === "email" ? "emails.value" : kind;
+    const found = await totalResults(base, token, `filter=${encodeURIComponent(`${attribute} eq "${lookupValue(plan.seeded, kind, 0)}"`)}`);
+    run.checks.push(`${attribute} eq: ${found} found`);
+    if (found !== 1) throw new Error(`a seeded user's ${attribute} eq lookup found ${found} resources`);
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** One scenario on one server: `connections` clients, each sending the next request when its answer is in, for the duration. */
+async function measure(url: string, token: string, scenario: HttpScenario, plan: PeerPlan, pid: number, databasePid?: number): Promise<PeerScenarioRun> {
+  let firstError: string | undefined;
+  const before = { server: cpuSeconds(pid), database: databasePid ? cpuSeconds(databasePid) : undefined };
+  const measured = await closedLoop(plan.connections, plan.durationSeconds * 1000, async (sequence) => {
+    const response = await fetch(`${url}${scenario.path(sequence)}`, { headers: headers(token), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const body = await response.arrayBuffer();
+    if (!scenario.expect.includes(response.status)) {
+      firstError ??= `${response.status}: ${Buffer.from(body).toString("utf8").slice(0, 300)}`;
+      throw new Error(String(response.status));
+    }
+  });
+  const perRequest = (from: number | undefined, to: number | undefined) => (from !== undefined && to !== undefined && measured.completed ? ((to - from) * 1000) / measured.completed : undefined);
+  return {
+    key: scenario.key,
+    label: scenario.label,
+    ...measured,
+    firstError,
+    cpuMsPerRequest: perRequest(before.server, cpuSeconds(pid)),
+    databaseCpuMsPerRequest: databasePid ? perRequest(before.database, cpuSeconds(databasePid)) : undefined,
+  };
+}
+
+function describe(result: PeerScenarioRun): string {
+  const ms = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toFixed(1));
+  return `${result.label}: ${result.perSecond.toFixed(1)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms (${result.completed} requests${result.errors ? `, ${result.errors} failed; first: ${result.firstError ?? "no answer"}` : ""})`;
 }
