@@ -64,7 +64,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections,
     scaleTo: int("scale-to", users < 100_000 ? 100_000 : 0, 0),
     durationSeconds: int("duration", users >= 50_000 ? 10 : 5, 1),
-    timeoutSeconds: int("timeout", 300, 1),
+    timeoutSeconds: int("timeout", 60, 1),
     out: values.get("out") ?? "BENCHMARKS.md",
     db: values.get("db"),
     render: values.get("render"),

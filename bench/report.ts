@@ -18,6 +18,8 @@ export interface BenchRun {
   command: string;
   date: string;
   totalSeconds: number;
+  /** wall seconds of each part of the run, in order */
+  phases?: Array<[string, number]>;
   options: BenchOptions;
   machine: { cpu: string; cores: number; memoryGb: number; node: string; os: string; loadAtStart: number[]; loadAtEnd: number[] };
   database: { kind: string; detail: string; version: string; pidFound: boolean };
@@ -230,7 +232,7 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     "| | |",
     "| --- | --- |",
     `| command | \`${run.command}\` |`,
-    `| date | ${run.date} (run took ${fmt(run.totalSeconds / 60, 1)} min) |`,
+    `| date | ${run.date} (run took ${fmt(run.totalSeconds / 60, 1)} min${run.phases ? `: ${run.phases.map(([name, seconds]) => `${name} ${fmt(seconds, 0)} s`).join(", ")}` : ""}) |`,
     `| machine | ${run.machine.cpu}, ${run.machine.cores} cores, ${fmt(run.machine.memoryGb, 0)} GB RAM, ${run.machine.os}, Node ${run.machine.node} |`,
     `| machine load | load average ${run.machine.loadAtStart.map((v) => v.toFixed(1)).join(" / ")} (1/5/15 min) at start, ${run.machine.loadAtEnd.map((v) => v.toFixed(1)).join(" / ")} at end; the machine is shared, so the "others" column below shows the CPU other processes took during each scenario |`,
     `| database | ${run.database.kind}: ${run.database.detail}; reports MongoDB version ${run.database.version} |`,

@@ -53,8 +53,8 @@ const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const SCIM_JSON = "application/scim+json";
-/** users per /Bulk request: both peers announce maxOperations 1000 and maxPayloadSize 1 MiB; a user is ~0.9 kB */
-const BULK_SIZE = 500;
+/** users per /Bulk request (both peers allow 1,000 and 1 MiB): SCIMMY's bulk costs 3.4 ms of CPU per user in batches of 500 and 1.9 ms in batches of 100, scim2-server 1.8 ms either way */
+const BULK_SIZE = 100;
 const SEED_CONCURRENCY = 4;
 const READY_TIMEOUT_MS = 30_000;
 
