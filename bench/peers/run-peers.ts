@@ -42,10 +42,10 @@ export interface PeerRun {
   seedSeconds?: number;
   /** how the users were put in */
   seedPath?: string;
-  /** a lookup of each kind, checked once after seeding: "1 of 1 found" etc. */
+  /** a lookup of each kind, checked once after seeding: "userName eq: 1 found" etc. */
   checks?: string[];
   scenarios: PeerScenarioRun[];
-  /** the peer's whole part of the run: install, start, seed, scenarios */
+  /** from its install to its stop (the peers are up and seeded at the same time, then measured one after the other) */
   seconds: number;
 }
 
