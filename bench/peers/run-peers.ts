@@ -57,6 +57,7 @@ const SCIM_JSON = "application/scim+json";
 const BULK_SIZE = 100;
 const SEED_CONCURRENCY = 4;
 const READY_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** A seeded user as SCIM JSON, the attributes Roster holds (the manager is left out: its id means nothing to a peer). */
 export function scimUser(doc: UserDoc): Record<string, unknown> {
@@ -143,10 +144,14 @@ async function seedPeer(base: string, token: string, bodies: string[]): Promise<
       if (start >= bodies.length) return;
       const batch = bodies.slice(start, start + BULK_SIZE);
       const operations = batch.map((body, k) => `{"method":"POST","path":"/Users","bulkId":"u${start + k}","data":${body}}`).join(",");
-      const response = await fetch(`${base}/Bulk`, { method: "POST", headers: headers(token), body: `{"schemas":["${BULK_REQUEST}"],"failOnErrors":1,"Operations":[${operations}]}` });
+      const request = () => fetch(`${base}/Bulk`, { method: "POST", headers: headers(token), body: `{"schemas":["${BULK_REQUEST}"],"Operations":[${operations}]}`, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      // a connection lost on the way is retried once; users the lost request did create answer 409 then
+      let retried = false;
+      const response = await request().catch(() => ((retried = true), request()));
       const text = await response.text();
       if (response.status !== 200) throw new Error(`/Bulk answered ${response.status}: ${text.slice(0, 300)}`);
-      const failed = (JSON.parse(text) as { Operations: Array<{ status: string | number }> }).Operations.filter((op) => String(op.status) !== "201");
+      const created = (status: string | number) => String(status) === "201" || (retried && String(status) === "409");
+      const failed = (JSON.parse(text) as { Operations: Array<{ status: string | number }> }).Operations.filter((op) => !created(op.status));
       if (failed.length) throw new Error(`/Bulk: ${failed.length} of ${batch.length} creates failed: ${JSON.stringify(failed[0]).slice(0, 300)}`);
     }
   };
@@ -190,6 +195,9 @@ export async function runPeers(plan: PeerPlan): Promise<{ roster: PeerScenarioRu
 
   const runs: PeerRun[] = [];
   const started: Array<{ run: PeerRun; peer: InstalledPeer; server: Started; began: number }> = [];
+  // read before any peer starts: at 100,000 users this blocks for seconds, long enough for a peer to
+  // close the idle keep-alive socket of its readiness check under the client's feet ("fetch failed")
+  const bodies = await seededUserBodies(plan.seeded);
   try {
     for (const name of plan.names) {
       const began = Date.now();
@@ -211,7 +219,6 @@ export async function runPeers(plan: PeerPlan): Promise<{ roster: PeerScenarioRu
     if (!started.length) return { roster, runs };
 
     // the peers are seeded at the same time (one is Python, one Node: a core each), then measured one at a time
-    const bodies = await seededUserBodies(plan.seeded);
     await Promise.all(started.map(({ run, peer, server }) => seedAndCheck(run, `${server.url}${peer.basePath}`, token, bodies, plan, log).catch((error) => fail(run, error, log))));
     for (const { run, peer, server } of started) {
       if (run.skipped) continue;
@@ -236,7 +243,9 @@ export async function runPeers(plan: PeerPlan): Promise<{ roster: PeerScenarioRu
 }
 
 function fail(run: PeerRun, error: unknown, log: (message: string) => void): void {
-  run.skipped = `failed: ${error instanceof Error ? error.message : String(error)}`;
+  // fetch's "fetch failed" says nothing by itself: the socket error is its cause
+  const cause = error instanceof Error && error.cause ? ` (${error.cause instanceof Error ? error.cause.message : String(error.cause)})` : "";
+  run.skipped = `failed: ${error instanceof Error ? error.message : String(error)}${cause}`;
   log(`peer ${run.name}: ${run.skipped}`);
 }
 
@@ -257,7 +266,6 @@ async function seedAndCheck(run: PeerRun, base: string, token: string, bodies: s
   }
 }
 
-const REQUEST_TIMEOUT_MS = 60_000;
 
 /** One scenario on one server: `connections` clients, each sending the next request when its answer is in, for the duration. */
 async function measure(url: string, token: string, scenario: HttpScenario, plan: PeerPlan, pid: number, databasePid?: number): Promise<PeerScenarioRun> {
