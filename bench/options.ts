@@ -1,3 +1,5 @@
+import { PEER_NAMES, type PeerName } from "./peers/peer-install";
+
 /** Command-line options of `npm run bench -- …`. */
 export interface BenchOptions {
   /** users in the seeded tenant (the issue's figure is 100,000) */
@@ -20,9 +22,15 @@ export interface BenchOptions {
   scaleTo: number;
   /** re-render the report from a saved run (bench/last-run.json) instead of running */
   render?: string;
+  /** peers run side by side with Roster on the same users (`--peers`: all of them; `--peers=a,b`: those) */
+  peers: PeerName[];
 }
 
-const USAGE = `usage: npm run bench -- [--users N] [--connections C] [--duration S] [--timeout S] [--leaders L] [--deactivations D] [--db KIND] [--scale-to N] [--out FILE] [--render RUN.json]`;
+const USAGE = `usage: npm run bench -- [--users N] [--connections C] [--duration S] [--timeout S] [--leaders L] [--deactivations D] [--db KIND] [--scale-to N] [--out FILE] [--render RUN.json] [--peers[=${PEER_NAMES.join(",")}]]
+
+  --peers   after Roster's scenarios, install (into ~/.cache/roster/peers, once) and run ${PEER_NAMES.join(" and ")}
+            on the same users, through the same lookups and first list page at the same connections,
+            and report Roster's throughput over each peer's`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const values = new Map<string, string>();
@@ -34,11 +42,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
-    const value = match[2] ?? argv[++index];
+    // --peers alone is a flag: it takes no value from the next argument
+    const value = match[1] === "peers" && match[2] === undefined ? PEER_NAMES.join(",") : match[2] ?? argv[++index];
     if (value === undefined) throw new Error(`--${match[1]} needs a value\n${USAGE}`);
     values.set(match[1], value);
   }
-  const known = new Set(["users", "connections", "duration", "timeout", "out", "db", "leaders", "deactivations", "scale-to", "render"]);
+  const known = new Set(["users", "connections", "duration", "timeout", "out", "db", "leaders", "deactivations", "scale-to", "render", "peers"]);
   for (const key of values.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}\n${USAGE}`);
 
   const int = (key: string, fallback: number, min: number): number => {
@@ -55,13 +64,21 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections,
     scaleTo: int("scale-to", users < 100_000 ? 100_000 : 0, 0),
     durationSeconds: int("duration", users >= 50_000 ? 10 : 5, 1),
-    timeoutSeconds: int("timeout", 300, 1),
+    timeoutSeconds: int("timeout", 60, 1),
     out: values.get("out") ?? "BENCHMARKS.md",
     db: values.get("db"),
     render: values.get("render"),
+    peers: parsePeers(values.get("peers")),
     // enough for one fresh leader per request at the expected rate, capped so seeding stays small
     // (leaders and their reports stay under half of the users)
     leaders: Math.min(int("leaders", connections, 1), Math.floor(users / 42)),
     plainDeactivations: Math.min(int("deactivations", connections * 2, 1), Math.floor(users / 10)),
   };
+}
+
+function parsePeers(text: string | undefined): PeerName[] {
+  if (text === undefined) return [];
+  const names = text.split(",").map((name) => name.trim()).filter(Boolean);
+  for (const name of names) if (!(PEER_NAMES as readonly string[]).includes(name)) throw new Error(`--peers: unknown peer "${name}" (known: ${PEER_NAMES.join(", ")})`);
+  return names as PeerName[];
 }

@@ -1,6 +1,7 @@
 import type { Breakdown, SizeSnapshot } from "./diagnose";
 import type { LookupKind, Measured } from "./floor";
 import type { BenchOptions } from "./options";
+import type { PeerRun, PeerScenarioRun } from "./peers/run-peers";
 import type { HttpResult } from "./scenarios";
 import type { RssSample } from "./server-process";
 
@@ -17,6 +18,8 @@ export interface BenchRun {
   command: string;
   date: string;
   totalSeconds: number;
+  /** wall seconds of each part of the run, in order */
+  phases?: Array<[string, number]>;
   options: BenchOptions;
   machine: { cpu: string; cores: number; memoryGb: number; node: string; os: string; loadAtStart: number[]; loadAtEnd: number[] };
   database: { kind: string; detail: string; version: string; pidFound: boolean };
@@ -33,7 +36,12 @@ export interface BenchRun {
     http: Record<"userName" | "firstPage" | "groupBig" | "groupSmall" | "memberAddBig" | "memberAddSmall", Timing>;
     breakdown: Breakdown[];
   };
+  /** `--peers`: the same scenarios on other SCIM servers, each alone after Roster's */
+  peers?: { roster: PeerScenarioRun[]; runs: PeerRun[]; seconds: number };
 }
+
+/** The issue's side-by-side target: Roster's throughput over each peer's, per scenario. */
+const PEER_RATIO_GOAL = 5;
 
 interface Target {
   name: string;
@@ -194,6 +202,24 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     });
   }
 
+  for (const peer of run.peers?.runs ?? []) {
+    for (const theirs of peer.scenarios) {
+      const ours = run.peers!.roster.find((scenario) => scenario.key === theirs.key);
+      if (!ours) continue;
+      const ratio = ours.perSecond / theirs.perSecond;
+      const met = ratio >= PEER_RATIO_GOAL;
+      targets.push({
+        name: `Roster ÷ ${peer.name}, ${theirs.label}: throughput`,
+        goal: `≥ ${PEER_RATIO_GOAL}×`,
+        measured: `${fmt(ours.perSecond)} / ${fmt(theirs.perSecond)} req/s = ×${fmt(ratio, 2)}`,
+        met,
+        cause: met
+          ? undefined
+          : `Per request, Roster's process used ${ms(ours.cpuMsPerRequest)} of CPU and its database's ${ms(ours.databaseCpuMsPerRequest)}, where ${peer.name}'s process used ${ms(theirs.cpuMsPerRequest)} in all (it keeps the users in its own memory); p50 Roster ${ms(ours.p50)}, ${peer.name} ${ms(theirs.p50)}.`,
+      });
+    }
+  }
+
   // ---------------------------------------------------------------- markdown
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
@@ -206,7 +232,7 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     "| | |",
     "| --- | --- |",
     `| command | \`${run.command}\` |`,
-    `| date | ${run.date} (run took ${fmt(run.totalSeconds / 60, 1)} min) |`,
+    `| date | ${run.date} (run took ${fmt(run.totalSeconds / 60, 1)} min${run.phases ? `: ${run.phases.map(([name, seconds]) => `${name} ${fmt(seconds, 0)} s`).join(", ")}` : ""}) |`,
     `| machine | ${run.machine.cpu}, ${run.machine.cores} cores, ${fmt(run.machine.memoryGb, 0)} GB RAM, ${run.machine.os}, Node ${run.machine.node} |`,
     `| machine load | load average ${run.machine.loadAtStart.map((v) => v.toFixed(1)).join(" / ")} (1/5/15 min) at start, ${run.machine.loadAtEnd.map((v) => v.toFixed(1)).join(" / ")} at end; the machine is shared, so the "others" column below shows the CPU other processes took during each scenario |`,
     `| database | ${run.database.kind}: ${run.database.detail}; reports MongoDB version ${run.database.version} |`,
@@ -263,6 +289,8 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     `| GET group excludedAttributes=members: ${n(s.bigGroupSize)}-member / ${s.smallGroupSize}-member | ${ratio(get("groupBigNoMembers"), get("groupSmallNoMembers"))} |`,
     "",
   );
+
+  if (run.peers) pushPeers(run, push);
 
   if (rss) {
     push(
@@ -377,9 +405,65 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     "",
     ...(["userName", "externalId", "email"] as LookupKind[]).map((kind) => `floor ${LOOKUP_LABEL[kind]}: ${fmt(run.floor[kind].perSecond)} ops/s, p99 ${ms(run.floor[kind].p99)}; efficiency ${get(kind) ? `${fmt((get(kind)!.perSecond / run.floor[kind].perSecond) * 100, 0)}%` : "–"}`),
     "",
+    ...(run.peers ? [...peerSummary(run), ""] : []),
     ...targets.map((target) => `${target.met ? "MET    " : "NOT MET"} ${target.name}: ${target.measured} (goal ${target.goal})`),
   ];
   return { markdown: `${lines.join("\n")}\n`, summary: summaryLines.join("\n") };
+}
+
+/** The "Peers" section: versions, how each was seeded, then each scenario Roster vs each peer with the ratio. */
+function pushPeers(run: BenchRun, push: (...lines: string[]) => void): void {
+  const peers = run.peers!;
+  push(
+    "## Peers",
+    "",
+    `Other SCIM servers side by side in this run (\`--peers\`, ${fmt(peers.seconds)} s of it), one server at a time: each peer was seeded with the same ${n(run.seeded.users)} users as Roster (the attributes Roster holds, read back from its database, in its list order; the manager reference left out), then every server, Roster included, got exactly the same requests (the same lookup values, the same first page) from the same generator: ${run.options.connections} fetch clients in a closed loop for ${run.options.durationSeconds} s per scenario. That generator, not autocannon, because scim2-server's wsgiref server answers HTTP/1.0 and closes every connection, which autocannon miscounts; so Roster's figures here are its own run, next to the autocannon ones above. The peers are installed once into ~/.cache/roster/peers (never vendored, not in package.json) and keep their users in their own memory; Roster's figures include its database. The ratio is Roster's throughput over the peer's; the issue's target is ≥ ${PEER_RATIO_GOAL}×.`,
+    "",
+    "| peer | version | installed this run | seeded (SCIM) | lookups checked after seeding | started → stopped |",
+    "| --- | --- | ---: | --- | --- | ---: |",
+  );
+  for (const peer of peers.runs) {
+    const seeded = peer.seedSeconds !== undefined ? `${n(peer.users ?? 0)} users in ${fmt(peer.seedSeconds)} s (${n(Math.round((peer.users ?? 0) / peer.seedSeconds))}/s), ${peer.seedPath}` : "–";
+    push(`| ${peer.name} | ${peer.version ?? "–"} | ${peer.installSeconds ? `${fmt(peer.installSeconds)} s` : peer.installSeconds === 0 ? "no (cached)" : "–"} | ${seeded} | ${peer.checks?.join("; ") ?? "–"} | ${fmt(peer.seconds)} s |`);
+  }
+  push("");
+  for (const peer of peers.runs.filter((peer) => peer.skipped)) push(`- **${peer.name} not compared**: ${peer.skipped}`);
+  if (peers.runs.some((peer) => peer.skipped)) push("");
+  push("| scenario | server | req/s | p50 | p99 | requests | failed | CPU / req (process) | Roster ÷ it |", "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+  for (const ours of peers.roster) {
+    push(`| ${ours.label} | **Roster** | ${fmt(ours.perSecond)} | ${ms(ours.p50)} | ${ms(ours.p99)} | ${n(ours.completed)} | ${describeFailed(ours)} | ${ms(ours.cpuMsPerRequest)} (+ database ${ms(ours.databaseCpuMsPerRequest)}) | |`);
+    for (const peer of peers.runs) {
+      const theirs = peer.scenarios.find((scenario) => scenario.key === ours.key);
+      if (!theirs) continue;
+      const ratio = ours.perSecond / theirs.perSecond;
+      const shown = `×${fmt(ratio, 2)}`;
+      push(`| ${theirs.label} | ${peer.name} | ${fmt(theirs.perSecond)} | ${ms(theirs.p50)} | ${ms(theirs.p99)} | ${n(theirs.completed)} | ${describeFailed(theirs)} | ${ms(theirs.cpuMsPerRequest)} | ${ratio >= PEER_RATIO_GOAL ? shown : `**${shown}**`} |`);
+    }
+  }
+  push("");
+}
+
+function describeFailed(scenario: PeerScenarioRun): string {
+  return scenario.errors ? `${scenario.errors} (first: ${(scenario.firstError ?? "no answer").replace(/\|/g, "\\|").slice(0, 120)})` : "none";
+}
+
+function peerSummary(run: BenchRun): string[] {
+  const peers = run.peers!;
+  return [
+    `side by side (${peers.roster.length ? "the same fetch generator for every server" : "Roster not measured"}):`,
+    ...peers.roster.map((ours) => `  Roster ${ours.label}: ${fmt(ours.perSecond)} req/s`),
+    ...peers.runs.flatMap((peer) =>
+      peer.skipped && !peer.scenarios.length
+        ? [`peer ${peer.name}: not compared, ${peer.skipped}`]
+        : [
+            `peer ${peer.version} (seeded ${n(peer.users ?? 0)} users in ${fmt(peer.seedSeconds)} s${peer.installSeconds ? `, installed in ${fmt(peer.installSeconds)} s` : ""}${peer.skipped ? `; ${peer.skipped}` : ""}):`,
+            ...peer.scenarios.map((theirs) => {
+              const ours = peers.roster.find((scenario) => scenario.key === theirs.key);
+              return `  ${theirs.label.padEnd(30)} ${peer.name} ${fmt(theirs.perSecond)} req/s, Roster ${fmt(ours?.perSecond)} req/s: Roster ÷ ${peer.name} = ${ours ? `×${fmt(ours.perSecond / theirs.perSecond, 2)}` : "–"}`;
+            }),
+          ],
+    ),
+  ];
 }
 
 function pad(cells: string[], widths: number[]): string {

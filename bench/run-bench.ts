@@ -11,7 +11,8 @@ import { floorQuery, lookupValue, measureFloor, type LookupKind, type Measured }
 import { parseOptions } from "./options";
 import { cpuSeconds, findDatabasePid, machineCpuSeconds } from "./process-cpu";
 import { renderReport, type BenchRun, type ScenarioRun } from "./report";
-import { buildScenarios, probeScenario, requestsFor, runScenario } from "./scenarios";
+import { runPeers } from "./peers/run-peers";
+import { buildScenarios, probeScenario, requestsFor, runScenario, type HttpScenario } from "./scenarios";
 import { growUsers, seedTenant } from "./seed";
 import { startServerProcess } from "./server-process";
 
@@ -34,6 +35,15 @@ async function main(): Promise<void> {
   }
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   const runStarted = Date.now();
+  // wall time of each part of the run, so a run that nears its 20 minutes shows where they went
+  const phases: Array<[string, number]> = [];
+  let phaseStarted = runStarted;
+  const phaseDone = (name: string) => {
+    const now = Date.now();
+    phases.push([name, (now - phaseStarted) / 1000]);
+    log(`(${name}: ${((now - phaseStarted) / 1000).toFixed(0)} s; ${((now - runStarted) / 60_000).toFixed(1)} min since the start)`);
+    phaseStarted = now;
+  };
   const loadAtStart = os.loadavg();
   log(`${command}: ${options.users.toLocaleString("en-US")} users, ${options.connections} connections, ${options.durationSeconds} s per scenario`);
 
@@ -59,6 +69,7 @@ async function main(): Promise<void> {
     const buildInfo = (await mongoose.connection.db!.command({ buildInfo: 1 }).catch(() => ({}))) as { version?: string };
     await ensureIndexes();
     const databasePid = findDatabasePid(database.uri);
+    phaseDone("database start");
 
     // --- seed, timing the floor at a tenth of the users on the way (it should scale with size if it scans)
     log("seeding…");
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
     sizes.push(await snapshotAtSize(seeded.tenant, seeded.users, seeded.lookups, snapshotBudget));
     log(`  database alone at ${describeSnapshot(sizes[sizes.length - 1])}`);
 
+    phaseDone("seed");
     const explains: Record<string, string> = {};
     const sample = seeded.lookups[0];
     for (const kind of LOOKUPS) explains[kind] = await explainFind("users", floorQuery(seeded.tenant, kind, lookupValue(seeded, kind, 0)), { limit: 1 });
@@ -94,18 +106,22 @@ async function main(): Promise<void> {
       log(`  ${fmt(floor[kind]!.perSecond)} ops/s, p50 ${fmt(floor[kind]!.p50)} ms, p99 ${fmt(floor[kind]!.p99)} ms (${floor[kind]!.completed} ops)`);
     }
 
+    phaseDone("explain and the database's floor");
+
     // --- the real server, its own process
     const server = await startServerProcess(database.uri, DATABASE_NAME);
     stopServer = () => server.stop();
     log(`server: node dist/src/main.js, pid ${server.pid}, ${server.url}`);
     const scenarios: ScenarioRun[] = [];
     let diagnostics: BenchRun["diagnostics"];
+    let plan: HttpScenario[] = [];
+    let peers: BenchRun["peers"];
     try {
       // warm-up: one request of every scenario alone (its latency also sizes the scenario's run)
       server.setPhase("warm-up");
       for (let run = 0; run < 20; run++) await fetch(`${server.url}/scim/v2/ServiceProviderConfig`, { headers: { authorization: `Bearer ${seeded.token}` } }).then((r) => r.arrayBuffer());
       const runTag = Date.now().toString(36);
-      const plan = buildScenarios(seeded, runTag);
+      plan = buildScenarios(seeded, runTag);
       const probes = new Map<string, number>();
       for (const scenario of plan) {
         if (scenario.amount !== undefined) continue;
@@ -124,7 +140,8 @@ async function main(): Promise<void> {
           connections: options.connections,
           durationSeconds: options.durationSeconds,
           timeoutSeconds: options.timeoutSeconds,
-          maxSeconds: Math.max(options.durationSeconds * 4 + options.timeoutSeconds, 300),
+          // bounded whatever the database: the whole run at 100,000 users has 20 minutes (issue 9)
+          maxSeconds: scenarioGuardSeconds(options.durationSeconds),
           amount,
         });
         const benchCpu = process.cpuUsage(before.bench);
@@ -142,6 +159,7 @@ async function main(): Promise<void> {
         if (result.firstUnexpectedBody) log(`  first unexpected response: ${result.firstUnexpectedBody}`);
       }
 
+      phaseDone("Roster's scenarios");
       // --- where the time goes: single requests over HTTP vs. the database operations they issue
       server.setPhase("diagnostics");
       log("diagnostics: one request at a time, and the database operations behind it…");
@@ -158,6 +176,17 @@ async function main(): Promise<void> {
       };
       const breakdown = await breakDown(seeded, seeded.token, budget);
       diagnostics = { http, breakdown };
+      phaseDone("diagnostics");
+
+      // --- the peers, side by side: same users, same scenarios, one server at a time
+      if (options.peers.length) {
+        const peersStarted = Date.now();
+        log(`peers: ${options.peers.join(", ")}, seeded with the same ${seeded.users.toLocaleString("en-US")} users…`);
+        server.setPhase("peers");
+        const compared = await runPeers({ names: options.peers, roster: { url: server.url, token: seeded.token, pid: server.pid, databasePid }, seeded, scenarios: plan, connections: options.connections, durationSeconds: options.durationSeconds, log });
+        peers = { ...compared, seconds: (Date.now() - peersStarted) / 1000 };
+        phaseDone("peers");
+      }
     } finally {
       server.setPhase("end");
       await server.stop();
@@ -177,12 +206,14 @@ async function main(): Promise<void> {
         log(`  database alone at ${describeSnapshot(sizes[sizes.length - 1])}`);
       }
       grown = { users: have, seconds };
+      phaseDone("growing the tenant");
     }
 
     const run: BenchRun = {
       command,
       date: new Date(runStarted).toISOString(),
       totalSeconds: (Date.now() - runStarted) / 1000,
+      phases,
       options,
       machine: {
         cpu: os.cpus()[0]?.model ?? "unknown",
@@ -211,6 +242,7 @@ async function main(): Promise<void> {
       scenarios,
       rss: server.samples,
       diagnostics,
+      peers,
     };
     // the raw figures, so the report can be re-rendered (--render) without running again
     fs.writeFileSync(path.resolve(__dirname, "..", "..", "bench", "last-run.json"), `${JSON.stringify(run)}\n`);
@@ -218,12 +250,18 @@ async function main(): Promise<void> {
     const out = path.resolve(options.out);
     fs.writeFileSync(out, report.markdown);
     process.stdout.write(`\n${report.summary}\n`);
-    log(`wrote ${out} (${run.totalSeconds.toFixed(0)} s in all)`);
+    log(`wrote ${out}`);
+    log(`total wall time: ${(run.totalSeconds / 60).toFixed(1)} min (${run.totalSeconds.toFixed(0)} s)${peers ? `, of which the peers ${peers.seconds.toFixed(0)} s` : ""}`);
   } finally {
     if (database.kind === "external" && seededTenant) await deleteTenantCascade(seededTenant).catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);
     await database.stop();
   }
+}
+
+/** How long one count-bound scenario may run before the requests still in flight are dropped (and the report says so). */
+function scenarioGuardSeconds(durationSeconds: number): number {
+  return durationSeconds * 3 + 30;
 }
 
 function describeSnapshot(snapshot: SizeSnapshot): string {
