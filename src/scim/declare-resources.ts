@@ -181,6 +181,19 @@ function relaxCanonicalValues(): void {
   }
 }
 
+/**
+ * GET /Users/:id and /Groups/:id without scimmy's resource classes: the same handler work as
+ * their egress, errors translated as scimmy's read would, then the compiled serializer
+ * (serializeResource) instead of scimmy's coercion.
+ */
+export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMembers: boolean }): Promise<ScimJson> {
+  return guarded(async () => {
+    if (kind === "User") return userJson(tenant, await getUser(tenant, id));
+    const doc = await getGroup(tenant, id);
+    return groupDocToScim(doc, options.withMembers ? await memberIdsOf(doc.tenant, doc._id) : undefined);
+  });
+}
+
 /** The SCIM User with its read-only `groups` (RFC 7643 §4.1.2). */
 export async function userJson(tenant: string, doc: Parameters<typeof userDocToScim>[0]): Promise<ScimJson> {
   const groupIds = await groupIdsOf(tenant, doc._id);
