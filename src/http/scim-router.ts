@@ -3,8 +3,8 @@ import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
-import { RetryableWrite, declareResources, readResource, type ScimContext } from "../scim/declare-resources";
-import { serializeResource } from "../scim/serialize-resource";
+import { RetryableWrite, declareResources, type ScimContext } from "../scim/declare-resources";
+import { readResource, writeResource } from "../scim/serve-resource";
 import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
@@ -25,6 +25,7 @@ const WRITE_RETRIES = 5;
 const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
 type ResourceClass = new (...args: unknown[]) => {
+  id?: string;
   read(ctx: ScimContext): Promise<ScimJson>;
   write(body: unknown, ctx: ScimContext): Promise<ScimJson>;
   patch(body: unknown, ctx: ScimContext): Promise<ScimJson | undefined>;
@@ -158,8 +159,7 @@ function resourceRoutes(kind: ResourceKind): Router {
     new (Resource())(req.params.id, query(req));
     // Entra reads groups with excludedAttributes=members: a big member list is then not loaded at all
     const withMembers = kind === "User" || selectsAttribute(selection(req), "members");
-    const json = await readResource(kind, locals(res).tenant!, req.params.id, { withMembers });
-    const resource = serializeResource(kind, json, `${origin(req)}${req.baseUrl}`);
+    const resource = await readResource(kind, locals(res).tenant!, req.params.id, { withMembers, basepath: `${origin(req)}${req.baseUrl}` });
     const version = (resource.meta as { version?: string }).version;
     if (version && noneMatch(req.header("if-none-match"), version)) {
       res.setHeader("ETag", version);
@@ -170,11 +170,13 @@ function resourceRoutes(kind: ResourceKind): Router {
   }));
   router.post("/", handleAsync(async function createResource(req, res) {
     const body = normalizeResourceBody(req.body, kind);
-    sendResource(req, res, 201, await new (Resource())(query(req)).write(body, scimContext(req, res)));
+    const resource = new (Resource())(query(req));
+    sendResource(req, res, 201, await writeResource(kind, resource, body, scimContext(req, res), `${origin(req)}${req.baseUrl}`), true);
   }));
   router.put("/:id", handleAsync(async function replaceResource(req, res) {
     const body = normalizeResourceBody(req.body, kind);
-    sendResource(req, res, 200, await withRetry(() => new (Resource())(req.params.id, query(req)).write(body, scimContext(req, res))));
+    const resource = new (Resource())(req.params.id, query(req));
+    sendResource(req, res, 200, await withRetry(() => writeResource(kind, resource, body, scimContext(req, res), `${origin(req)}${req.baseUrl}`)), true);
   }));
   router.patch("/:id", handleAsync(async function patchResource(req, res) {
     const message = normalizePatch(req.body, kind);

@@ -64,7 +64,7 @@ export const RosterUserSchema = extensionDefinition(USER_SCHEMAS, ROSTER_USER);
 export const RosterGroupSchema = extensionDefinition(GROUP_SCHEMAS, ROSTER_GROUP);
 
 /** scimmy converts unknown exceptions to 404; every handler error goes through here first. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -95,6 +95,37 @@ function plain(instance: unknown): ScimJson {
   return json;
 }
 
+/** The resource a handler is called for: scimmy's resource instance, whose `id` is the path's. */
+export interface TargetResource {
+  id?: string;
+}
+
+/** POST and PUT of a user, and the write of a user PATCH (RFC 7644 §3.3, §3.5.1). */
+export function userIngress(resource: TargetResource, instance: unknown, ctx: ScimContext): Promise<ScimJson> {
+  return guarded(async () => {
+    const readVersion = takeReadVersion(ctx);
+    if (resource.id) {
+      const doc = await replaceUser(ctx.action, resource.id, plain(instance), readVersion);
+      return userJson(doc.tenant, doc);
+    }
+    // a user created just now is in no group yet
+    return userDocToScim(await createUser(ctx.action, plain(instance)), []);
+  });
+}
+
+/** POST and PUT of a group, and scimmy's pass of a group PATCH (see applyGroupPatch). */
+export function groupIngress(resource: TargetResource, instance: unknown, ctx: ScimContext): Promise<ScimJson> {
+  return guarded(async () => {
+    const json = plain(instance);
+    if (ctx.draft?.read) {
+      ctx.draft.attributes = scimToGroupFields(json);
+      return groupDocToScim({ ...ctx.draft.read, ...ctx.draft.attributes });
+    }
+    const doc = resource.id ? await replaceGroup(ctx.action, resource.id, json, { withMembers: !ctx.skipMembers }) : await createGroup(ctx.action, json);
+    return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
+  });
+}
+
 /** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
 export function declareResources(): void {
   if (SCIMMY.Resources.declared(SCIMMY.Resources.User)) return;
@@ -104,13 +135,7 @@ export function declareResources(): void {
   SCIMMY.Resources.declare(
     User.extend(SCIMMY.Schemas.EnterpriseUser, false)
       .extend(RosterUserSchema, false)
-      .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
-        guarded(async () => {
-          const readVersion = takeReadVersion(ctx);
-          const doc = resource.id ? await replaceUser(ctx.action, resource.id, plain(instance), readVersion) : await createUser(ctx.action, plain(instance));
-          return userJson(doc.tenant, doc);
-        }),
-      )
+      .ingress(userIngress)
       .egress((resource: Loose, ctx: ScimContext) =>
         guarded(async () => {
           if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
@@ -123,17 +148,7 @@ export function declareResources(): void {
   );
   SCIMMY.Resources.declare(
     Group.extend(RosterGroupSchema, false)
-      .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
-        guarded(async () => {
-          const json = plain(instance);
-          if (ctx.draft?.read) {
-            ctx.draft.attributes = scimToGroupFields(json);
-            return groupDocToScim({ ...ctx.draft.read, ...ctx.draft.attributes });
-          }
-          const doc = resource.id ? await replaceGroup(ctx.action, resource.id, json, { withMembers: !ctx.skipMembers }) : await createGroup(ctx.action, json);
-          return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
-        }),
-      )
+      .ingress(groupIngress)
       .egress((resource: Loose, ctx: ScimContext) =>
         guarded(async () => {
           if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
@@ -179,19 +194,6 @@ function relaxCanonicalValues(): void {
       if (sub.name === "type" && Array.isArray(sub.config.canonicalValues)) sub.config.canonicalValues = false;
     }
   }
-}
-
-/**
- * GET /Users/:id and /Groups/:id without scimmy's resource classes: the same handler work as
- * their egress, errors translated as scimmy's read would, then the compiled serializer
- * (serializeResource) instead of scimmy's coercion.
- */
-export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMembers: boolean }): Promise<ScimJson> {
-  return guarded(async () => {
-    if (kind === "User") return userJson(tenant, await getUser(tenant, id));
-    const doc = await getGroup(tenant, id);
-    return groupDocToScim(doc, options.withMembers ? await memberIdsOf(doc.tenant, doc._id) : undefined);
-  });
 }
 
 /** The SCIM User with its read-only `groups` (RFC 7643 §4.1.2). */
