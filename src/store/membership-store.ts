@@ -91,7 +91,9 @@ export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promis
   const byUser = new Map<string, string[]>();
   if (!userIds.length) return byUser;
   // read with every list page and filter lookup: the driver's call, without mongoose's query building
-  const rows = (await MembershipModel.collection.find({ tenant, userId: { $in: userIds } } as never, { projection: { groupId: 1, userId: 1, _id: 0 } }).toArray()) as unknown as Array<{ userId: string; groupId: string }>;
+  // one user (a lookup's page): exactly the keys of the {tenant, userId} index, which mongo-java-server uses only then
+  const users = userIds.length === 1 ? userIds[0] : { $in: userIds };
+  const rows = (await MembershipModel.collection.find({ tenant, userId: users } as never, { projection: { groupId: 1, userId: 1, _id: 0 } }).toArray()) as unknown as Array<{ userId: string; groupId: string }>;
   for (const row of rows) {
     const groupIds = byUser.get(row.userId);
     if (groupIds) groupIds.push(row.groupId);

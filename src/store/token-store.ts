@@ -34,8 +34,8 @@ export async function findLiveTokenByHash(hash: string): Promise<TokenDoc | null
   if (known && known.until > asked) return known.token;
   const token = await TokenModel.collection.findOne({ hash } as never) as TokenDoc | null;
   if (!token) return null;
-  const live = await TenantModel.collection.findOne({ _id: token.tenant, deletingSince: null } as never, { projection: { _id: 1 } });
-  if (!live) return null;
+  const tenant = await TenantModel.collection.findOne({ _id: token.tenant } as never, { projection: { deletingSince: 1 } });
+  if (!tenant || tenant.deletingSince != null) return null;
   if (trusted.size >= MAX_TRUSTED) trusted.clear();
   // counted from before the reads: the trust never outlives a write that landed during them
   trusted.set(hash, { token, until: asked + LIVE_TOKEN_TRUST_MS });
