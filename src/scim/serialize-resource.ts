@@ -235,11 +235,14 @@ function parsedUrl(value: string): URL | undefined {
   }
 }
 
+const CANONICAL_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** A dateTime as scimmy writes it, `new Date(value).toISOString()`, for what it would accept without doubt. */
 function dateTime(value: unknown): string | undefined | Refused {
   if (value === undefined || value === null) return undefined;
+  // the ISO form Roster writes is its own round trip through Date (days past the 28th may roll over: checked below)
+  if (typeof value === "string" && CANONICAL_INSTANT.test(value)) return value;
   if (!(value instanceof Date) && typeof value !== "string") return REFUSED;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return REFUSED;

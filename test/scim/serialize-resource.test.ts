@@ -195,6 +195,9 @@ describe("serializeResource", () => {
       (resource) => (resource.title = 42),
       (resource) => delete resource.userName,
       (resource) => ((resource.meta as ScimJson).created = "not a date"),
+      ...["2024-02-30T00:00:00.000Z", "2023-02-29T10:00:00.000Z", "2024-01-01T24:00:00.000Z", "2024-13-01T00:00:00.000Z", "2024-01-31T23:59:59.999Z", "+010000-01-01T00:00:00.000Z", "2024-01-01T00:00:00Z"].map(
+        (instant) => (resource: ScimJson) => ((resource["urn:ietf:params:scim:schemas:extension:roster:2.0:User"] as ScimJson).leaveDate = instant),
+      ),
       (resource) => ((resource.emails as ScimJson[])[0].Value = "case"),
       (resource) => (resource.emails = "one@example.com"),
     ];
