@@ -66,7 +66,7 @@ export const RosterUserSchema = extensionDefinition(USER_SCHEMAS, ROSTER_USER);
 export const RosterGroupSchema = extensionDefinition(GROUP_SCHEMAS, ROSTER_GROUP);
 
 /** scimmy converts unknown exceptions to 404; every handler error goes through here first. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -98,6 +98,37 @@ function plain(instance: unknown): ScimJson {
   return json;
 }
 
+/** The resource a handler is called for: scimmy's resource instance, whose `id` is the path's. */
+export interface TargetResource {
+  id?: string;
+}
+
+/** POST and PUT of a user, and the write of a user PATCH (RFC 7644 §3.3, §3.5.1). */
+export function userIngress(resource: TargetResource, instance: unknown, ctx: ScimContext): Promise<ScimJson> {
+  return guarded(async () => {
+    const read = takeReadUser(ctx);
+    if (resource.id) {
+      const doc = await replaceUser(ctx.action, resource.id, plain(instance), read);
+      return userJson(doc.tenant, doc);
+    }
+    // a user created just now is in no group yet
+    return userDocToScim(await createUser(ctx.action, plain(instance)), []);
+  });
+}
+
+/** POST and PUT of a group, and scimmy's pass of a group PATCH (see applyGroupPatch). */
+export function groupIngress(resource: TargetResource, instance: unknown, ctx: ScimContext): Promise<ScimJson> {
+  return guarded(async () => {
+    const json = plain(instance);
+    if (ctx.draft?.read) {
+      ctx.draft.attributes = scimToGroupFields(json);
+      return groupDocToScim({ ...ctx.draft.read, ...ctx.draft.attributes });
+    }
+    const doc = resource.id ? await replaceGroup(ctx.action, resource.id, json, { withMembers: !ctx.skipMembers }) : await createGroup(ctx.action, json);
+    return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
+  });
+}
+
 /** Declares User (Enterprise + Roster extensions) and Group (Roster extension) once (SPEC §3). */
 export function declareResources(): void {
   if (SCIMMY.Resources.declared(SCIMMY.Resources.User)) return;
@@ -107,13 +138,7 @@ export function declareResources(): void {
   SCIMMY.Resources.declare(
     User.extend(SCIMMY.Schemas.EnterpriseUser, false)
       .extend(RosterUserSchema, false)
-      .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
-        guarded(async () => {
-          const read = takeReadUser(ctx);
-          const doc = resource.id ? await replaceUser(ctx.action, resource.id, plain(instance), read) : await createUser(ctx.action, plain(instance));
-          return userJson(doc.tenant, doc);
-        }),
-      )
+      .ingress(userIngress)
       .egress((resource: Loose, ctx: ScimContext) =>
         guarded(async () => {
           if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");
@@ -127,17 +152,7 @@ export function declareResources(): void {
   );
   SCIMMY.Resources.declare(
     Group.extend(RosterGroupSchema, false)
-      .ingress((resource: Loose, instance: Loose, ctx: ScimContext) =>
-        guarded(async () => {
-          const json = plain(instance);
-          if (ctx.draft?.read) {
-            ctx.draft.attributes = scimToGroupFields(json);
-            return groupDocToScim({ ...ctx.draft.read, ...ctx.draft.attributes });
-          }
-          const doc = resource.id ? await replaceGroup(ctx.action, resource.id, json, { withMembers: !ctx.skipMembers }) : await createGroup(ctx.action, json);
-          return groupDocToScim(doc, ctx.skipMembers ? undefined : await memberIdsOf(doc.tenant, doc._id));
-        }),
-      )
+      .ingress(groupIngress)
       .egress((resource: Loose, ctx: ScimContext) =>
         guarded(async () => {
           if (!resource.id) throw RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter");

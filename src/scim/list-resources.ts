@@ -1,4 +1,3 @@
-import SCIMMY from "scimmy";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import type { GroupDoc, UserDoc } from "../store/documents";
@@ -13,6 +12,7 @@ import { userDocToScim } from "../services/user-resource";
 import { membershipResolvers } from "./membership-resolvers";
 import { INPUT_LIMITS } from "./input-limits";
 import { checkSelection, projectAttributes, selectsAttribute } from "./project-attributes";
+import { serializeResource } from "./serialize-resource";
 
 export const DEFAULT_COUNT = INPUT_LIMITS.defaultCount;
 export const MAX_RESULTS = INPUT_LIMITS.maxResults;
@@ -77,9 +77,8 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   const hasMore = useCursor && docs.length > 0 && page.docs.length > count;
 
   const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"));
-  const Schema = (kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group) as unknown as new (...args: unknown[]) => ScimJson;
-  // scimmy serializes (meta.location, never-returned attributes); Roster applies attributes/excludedAttributes
-  const resources = json.map((resource) => projectAttributes(JSON.parse(JSON.stringify(new Schema(resource, "out", basepath))) as ScimJson, selection));
+  // serialized as scimmy would (meta.location, never-returned attributes); Roster applies attributes/excludedAttributes
+  const resources = json.map((resource) => projectAttributes(serializeResource(kind, resource, basepath), selection));
 
   const response: ScimJson = { schemas: [LIST_RESPONSE], totalResults: page.total, itemsPerPage: resources.length };
   if (!useCursor) response.startIndex = startIndex;

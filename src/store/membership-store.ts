@@ -112,7 +112,8 @@ export async function memberIdsOf(tenant: string, groupId: string): Promise<stri
 }
 
 export async function groupIdsOf(tenant: string, userId: string): Promise<string[]> {
-  const rows = await MembershipModel.find({ tenant, userId }, { groupId: 1, _id: 0 }).lean<Array<{ groupId: string }>>().exec();
+  // read with every GET of a user: the driver's call, without mongoose's query building
+  const rows = (await MembershipModel.collection.find({ tenant, userId } as never, { projection: { groupId: 1, _id: 0 } }).toArray()) as unknown as Array<{ groupId: string }>;
   return rows.map((row) => row.groupId);
 }
 
@@ -120,7 +121,10 @@ export async function groupIdsOf(tenant: string, userId: string): Promise<string
 export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promise<Map<string, string[]>> {
   const byUser = new Map<string, string[]>();
   if (!userIds.length) return byUser;
-  const rows = await MembershipModel.find({ tenant, userId: { $in: userIds } }, { groupId: 1, userId: 1, _id: 0 }).lean<Array<{ userId: string; groupId: string }>>().exec();
+  // read with every list page and filter lookup: the driver's call, without mongoose's query building
+  // one user (a lookup's page): exactly the keys of the {tenant, userId} index, which mongo-java-server uses only then
+  const users = userIds.length === 1 ? userIds[0] : { $in: userIds };
+  const rows = (await MembershipModel.collection.find({ tenant, userId: users } as never, { projection: { groupId: 1, userId: 1, _id: 0 } }).toArray()) as unknown as Array<{ userId: string; groupId: string }>;
   for (const row of rows) {
     const groupIds = byUser.get(row.userId);
     if (groupIds) groupIds.push(row.groupId);

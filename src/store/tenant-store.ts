@@ -1,5 +1,6 @@
 import type { Policy } from "../domain/types";
 import { AuditModel, CredentialModel, GroupModel, MembershipModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
+import { distrustTenantTokens } from "./token-store";
 import { translateStoreError } from "./translate-store-error";
 
 export type { TenantDoc };
@@ -45,13 +46,20 @@ const TENANT_DATA = [TokenModel, UserModel, GroupModel, MembershipModel, Credent
 
 /**
  * Step 1 of a deletion: marks the tenant as being deleted, so every request
- * refuses it from now on. False when the tenant does not exist.
+ * refuses it from now on (returns once no process trusts its tokens any more,
+ * see LIVE_TOKEN_TRUST_MS). False when the tenant does not exist.
  */
 export async function markTenantDeleting(id: string, now: Date): Promise<boolean> {
   const result = await TenantModel.updateOne({ _id: id, deletingSince: null }, { $set: { deletingSince: now } }).exec();
-  if (result.matchedCount === 1) return true;
+  if (result.matchedCount === 1) {
+    // nothing is purged while any process may still take the tenant's tokens as live
+    await distrustTenantTokens(id);
+    return true;
+  }
   // already being deleted: the caller finishes the job
-  return (await TenantModel.exists({ _id: id }).exec()) !== null;
+  if ((await TenantModel.exists({ _id: id }).exec()) === null) return false;
+  await distrustTenantTokens(id);
+  return true;
 }
 
 /**

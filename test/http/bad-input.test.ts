@@ -133,18 +133,16 @@ describe("bad input and failures (RFC 7644 §3.12)", () => {
   });
 
   describe("database failures", () => {
-    /** Makes one UserModel query method reject like a lost connection, for the duration of `work`. */
+    /** Makes one users-collection read reject like a lost connection, for the duration of `work` (the store reads through the driver). */
     async function withBrokenQuery(method: "findOne" | "find", work: () => Promise<void>): Promise<void> {
-      const model = UserModel as unknown as Record<string, unknown>;
+      const collection = UserModel.collection as unknown as Record<string, unknown>;
       const failure = new mongoose.mongo.MongoNetworkError("connection 7 to 10.0.0.9:27017 closed");
-      model[method] = () => ({
-        lean: () => ({ exec: () => Promise.reject(failure) }),
-        sort: () => ({ skip: () => ({ limit: () => ({ lean: () => ({ exec: () => Promise.reject(failure) }) }) }) }),
-      });
+      const original = collection[method];
+      collection[method] = method === "findOne" ? () => Promise.reject(failure) : () => ({ toArray: () => Promise.reject(failure) });
       try {
         await work();
       } finally {
-        delete model[method];
+        collection[method] = original;
       }
     }
 
