@@ -12,7 +12,8 @@ const DATA_FILE = "roster.mv.db";
 /**
  * MVStore page cache (an upper bound, not an allocation). Every query no unique
  * index serves reads the whole collection, so a cache smaller than the data file
- * turns each such scan into file reads; 100,000 users take about 200 MB on disk.
+ * turns each such scan into file reads. 100,000 users take about 600 MB on disk and
+ * the server about 1.5 GB of memory with this cache (bench/embedded-db.ts).
  */
 const CACHE_MB = 512;
 
