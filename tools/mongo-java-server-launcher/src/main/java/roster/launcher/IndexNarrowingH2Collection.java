@@ -24,9 +24,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * H2 collection that answers a query from a unique index whenever the query
- * pins every key of that index to one value, not only when the query names
- * exactly the index's keys.
+ * H2 collection that answers a query from an index whenever the query pins
+ * every key of that index, not only (as upstream) from a unique index whose
+ * keys are exactly the query's fields.
  *
  * <p>mongo-java-server 1.47 uses an index only for a query whose field set
  * equals the index's key set: {@code {tenant, _id}} is served by a unique
@@ -54,17 +54,42 @@ final class IndexNarrowingH2Collection extends H2Collection {
         Set<String> unusable = new HashSet<>();
         collect(query, pinned, unusable);
         pinned.keySet().removeAll(unusable);
-        for (Index<Object> index : getIndexes()) {
-            if (!index.isUnique()) continue;
-            List<Document> lookups = lookups(index, pinned);
-            if (lookups.isEmpty()) continue;
-            Set<Object> positions = new LinkedHashSet<>();
-            for (Document lookup : lookups) {
-                for (Object position : index.getPositions(lookup)) positions.add(position);
+        // unique indexes first: they give at most one document per lookup
+        for (boolean unique : new boolean[] {true, false}) {
+            for (Index<Object> index : getIndexes()) {
+                if (index.isUnique() != unique || !pinsEveryKey(index, pinned)) continue;
+                synchronized (this) {
+                    if (index instanceof InMemorySecondaryIndex secondary && !secondary.isFilled()) fillSecondaryIndexes();
+                    List<Document> lookups = lookups(index, pinned);
+                    if (lookups.isEmpty()) continue;
+                    Set<Object> positions = new LinkedHashSet<>();
+                    for (Document lookup : lookups) {
+                        for (Object position : index.getPositions(lookup)) positions.add(position);
+                    }
+                    return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+                }
             }
-            return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
         }
         return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    private static boolean pinsEveryKey(Index<Object> index, Map<String, List<Object>> pinned) {
+        for (IndexKey key : index.getKeys()) {
+            if (!pinned.containsKey(key.getKey())) return false;
+        }
+        return true;
+    }
+
+    /** One pass over the stored documents fills every in-memory index of this collection not yet filled. */
+    private void fillSecondaryIndexes() {
+        List<InMemorySecondaryIndex> unfilled = new ArrayList<>();
+        for (Index<Object> index : getIndexes()) {
+            if (index instanceof InMemorySecondaryIndex secondary && !secondary.isFilled()) unfilled.add(secondary);
+        }
+        streamAllDocumentsWithPosition().forEach(stored -> {
+            for (InMemorySecondaryIndex index : unfilled) index.fill(stored.getDocument(), stored.getPosition());
+        });
+        for (InMemorySecondaryIndex index : unfilled) index.markFilled();
     }
 
     /** One exact-key lookup per combination of the values the query allows for the index's keys; none if a key is free. */
