@@ -12,8 +12,8 @@ const userSchema = new Schema<UserDoc>(
 );
 
 // Indexes, tenant first (SPEC §10). Each one serves a named lookup on MongoDB; the embedded
-// mongo-java-server uses only `_id` and the unique ones, for any query that pins all their keys
-// (tools/mongo-java-server-launcher), so `id` and `userName` lookups are index lookups there too.
+// mongo-java-server uses one for a query that pins every key of it to values (no range, no null),
+// the non-unique ones kept in memory (tools/mongo-java-server-launcher).
 // `{tenant, _id}` stays non-unique: `_id` already serves id lookups everywhere, and changing an
 // existing index's options makes createIndexes fail on a deployed MongoDB.
 // - userName uniqueness and `userName eq` (Okta's lookup before create), sort by userName

@@ -83,9 +83,14 @@ final class InMemorySecondaryIndex extends Index<Object> {
         return null;
     }
 
+    /** Only an exact lookup: every key of this index, each equal to a plain value (upstream also asks with ranges). */
     @Override
     public boolean canHandle(Document query) {
-        return filled && query.keySet().equals(keySetOf());
+        if (!filled || !query.keySet().equals(keySetOf())) return false;
+        for (Object value : query.values()) {
+            if (!IndexNarrowingH2Collection.isPlainValue(value)) return false;
+        }
+        return true;
     }
 
     private Set<String> keySetOf() {

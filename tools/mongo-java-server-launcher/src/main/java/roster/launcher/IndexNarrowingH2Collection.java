@@ -150,7 +150,7 @@ final class IndexNarrowingH2Collection extends H2Collection {
     }
 
     /** Equality with a value an index key can hold: no operator document, array, null (matches missing) or pattern. */
-    private static boolean isPlainValue(Object value) {
+    static boolean isPlainValue(Object value) {
         return value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof Instant
             || value instanceof Date || value instanceof UUID || value instanceof ObjectId;
     }
