@@ -10,8 +10,8 @@ import { BackendOptions, StartedDatabase } from "./started-database";
 const READY_TIMEOUT_MS = 60_000;
 const DATA_FILE = "roster.mv.db";
 /**
- * MVStore page cache (an upper bound, not an allocation). Every query no unique
- * index serves reads the whole collection, so a cache smaller than the data file
+ * MVStore page cache (an upper bound, not an allocation). Every query no index
+ * answers reads the whole collection, so a cache smaller than the data file
  * turns each such scan into file reads. 100,000 users take about 600 MB on disk and
  * the server about 1.5 GB of memory with this cache (bench/embedded-db.ts).
  */
