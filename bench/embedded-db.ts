@@ -8,7 +8,7 @@
  *
  * --server: h2 (commit before each ack), h2-sync (commit + fsync), h2-delayed
  *   (MVStore's own 1 s background commit), memory, ferretdb.
- * --jar: the mongo-java-server launcher jar (default: ~/.cache/roster build).
+ * --jar: the mongo-java-server launcher jar (default: the cached build of tools/, built if missing).
  * --out: JSON file the results are written to (default: stdout only).
  * The server runs under `nice`; the script spawns and kills it itself so the
  * durability part can `kill -9` it.
@@ -18,6 +18,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type Document } from "mongodb";
+import { ensureMongoJavaServerLauncher } from "../src/store/database/ensure-mongo-java-server-launcher";
 import { findFreePort } from "../src/store/database/find-free-port";
 import { newId } from "../src/store/new-id";
 import { userDoc } from "./seed";
@@ -54,7 +55,7 @@ function parseOptions(argv: string[]): Options {
   for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--parts: unknown ${part}`);
   return {
     server,
-    jar: values.get("jar") ?? path.join(os.homedir(), ".cache", "roster", "mongo-java-server-launcher-1.47.0", "mongo-java-server-launcher-all.jar"),
+    jar: values.get("jar") ?? "",
     parts,
     users: (values.get("users") ?? "20000").split(",").map(Number),
     out: values.get("out"),
@@ -616,6 +617,7 @@ async function perf(options: Options, users: number): Promise<PerfResult> {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.jar === "" && options.server !== "ferretdb") options.jar = await ensureMongoJavaServerLauncher(log);
   const report: Record<string, unknown> = {
     server: options.server,
     at: new Date().toISOString(),

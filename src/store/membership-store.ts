@@ -25,8 +25,11 @@ export async function addMembers(tenant: string, groupId: string, userIds: strin
     try {
       inserted += (await MembershipModel.collection.insertMany(docs as never[], { ordered: false })).insertedCount;
     } catch (error) {
-      if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown[] }).writeErrors) throw error;
-      inserted += (error as { insertedCount?: number }).insertedCount ?? 0;
+      // an unordered insert stores every document but those it reports; the error's insertedCount
+      // cannot be trusted (mongo-java-server counts the whole batch), the write errors can
+      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+      if (!Array.isArray(writeErrors) || !writeErrors.every(isDuplicateKey)) throw error;
+      inserted += docs.length - writeErrors.length;
     }
   }
   return inserted;

@@ -31,7 +31,7 @@ function logToStderr(msg: string): void {
 
 export const mochaHooks: RootHookObject = {
   async beforeAll(this: Context) {
-    // the first run on a machine may build the FerretDB launcher (~1–2 minutes)
+    // the first run on a machine may build a launcher (mongo-java-server with Maven ~20 s, FerretDB with Go ~1–2 minutes)
     this.timeout(300_000);
     database = await startDatabase({
       log: logToStderr,

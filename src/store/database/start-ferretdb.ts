@@ -9,10 +9,16 @@ import { BackendOptions, StartedDatabase } from "./started-database";
 const READY_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 3;
 
+/** Where the SQLite data of a persistent `dataDir` lives. */
+export function ferretdbDataDir(dataDir: string): string {
+  return path.join(dataDir, "ferretdb");
+}
+
 /**
- * SPEC §8 offline stand-in: FerretDB 1.24 with its SQLite backend, data in
- * `<dataDir>/ferretdb` (kept across restarts) or in a temporary directory
- * removed by `stop()`.
+ * SPEC §8 second offline stand-in, after mongo-java-server: FerretDB 1.24 with
+ * its SQLite backend, data in `<dataDir>/ferretdb` (kept across restarts) or in
+ * a temporary directory removed by `stop()`. Its filtered updates are not
+ * atomic (see document-lock.ts) and it scans every collection.
  */
 export async function startFerretdb(options: BackendOptions): Promise<StartedDatabase> {
   const launcher = await ensureFerretdbLauncher(options.log);
@@ -20,7 +26,7 @@ export async function startFerretdb(options: BackendOptions): Promise<StartedDat
   const sqliteDir =
     options.dataDir === undefined
       ? await fs.promises.mkdtemp(path.join(os.tmpdir(), "roster-ferretdb-"))
-      : path.join(options.dataDir, "ferretdb");
+      : ferretdbDataDir(options.dataDir);
   await fs.promises.mkdir(sqliteDir, { recursive: true });
   const removeThrowaway = async (): Promise<void> => {
     if (throwaway) await fs.promises.rm(sqliteDir, { recursive: true, force: true });

@@ -7,8 +7,8 @@ export type DatabaseKind = Exclude<DatabaseChoice, "auto">;
 export const DATABASE_KINDS: readonly DatabaseKind[] = [
   "external",
   "mongodb-memory-server",
-  "ferretdb",
   "mongo-java-server",
+  "ferretdb",
 ];
 
 /** A database the process can connect to, and how to let it go. */

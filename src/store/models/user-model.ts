@@ -11,7 +11,11 @@ const userSchema = new Schema<UserDoc>(
   { strict: false, versionKey: false, collection: "users", autoIndex: false },
 );
 
-// Indexes, tenant first (SPEC §10). Each one serves a named lookup:
+// Indexes, tenant first (SPEC §10). Each one serves a named lookup on MongoDB; the embedded
+// mongo-java-server uses one for a query that pins every key of it to values (no range, no null),
+// the non-unique ones kept in memory (tools/mongo-java-server-launcher).
+// `{tenant, _id}` stays non-unique: `_id` already serves id lookups everywhere, and changing an
+// existing index's options makes createIndexes fail on a deployed MongoDB.
 // - userName uniqueness and `userName eq` (Okta's lookup before create), sort by userName
 userSchema.index({ tenant: 1, userNameKey: 1 }, { unique: true });
 // - id lookups and the default, stable list order (uuidv7 ids are time ordered)

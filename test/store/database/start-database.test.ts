@@ -119,6 +119,52 @@ describe("startDatabase", function () {
     }
   });
 
+  it("keeps serving FerretDB data an earlier default left in the data directory [mongo-java-server skipped]", async function () {
+    this.timeout(120_000);
+    const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "roster-upgrade-"));
+    const config = loadConfig({ MONGOMS_SYSTEM_BINARY: path.join(dataDir, "no-mongod") });
+    const key = crypto.randomUUID();
+    try {
+      const old = await startOrSkip(this, { dataDir, log: () => undefined, config: loadConfig({ ROSTER_DB: "ferretdb" }) });
+      await withConnection(old.uri, (db) => db.collection("kept").insertOne({ key }));
+      await old.stop();
+
+      const { lines, log } = collectLog();
+      const database = await startDatabase({ dataDir, log, config });
+      try {
+        expect(database.kind).to.equal("ferretdb");
+        expect(lines.join("\n")).to.include("mongo-java-server: ").and.include("holds FerretDB data");
+        expect(await withConnection(database.uri, (db) => db.collection("kept").findOne({ key }))).to.include({ key });
+      } finally {
+        await database.stop();
+      }
+    } finally {
+      await fs.promises.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops the chain when another process holds the H2 data file, instead of starting another database", async function () {
+    this.timeout(120_000);
+    const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "roster-held-"));
+    const config = loadConfig({ MONGOMS_SYSTEM_BINARY: path.join(dataDir, "no-mongod") });
+    try {
+      const holder = await startOrSkip(this, { dataDir, log: () => undefined, config: loadConfig({ ROSTER_DB: "mongo-java-server" }) });
+      try {
+        await startDatabase({ dataDir, log: () => undefined, config }).then(
+          async (second) => {
+            await second.stop();
+            expect.fail(`a second database started on a held data directory: ${second.kind}`);
+          },
+          (err: Error) => expect(err.message).to.match(/^mongo-java-server: .*roster\.mv\.db is in use by another mongo-java-server/),
+        );
+      } finally {
+        await holder.stop();
+      }
+    } finally {
+      await fs.promises.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("stops FerretDB when the process that started it is killed [SIGKILL]", async function () {
     this.timeout(120_000);
     const modulePath = path.join(__dirname, "../../../src/store/database/start-database.js");
@@ -156,7 +202,7 @@ describe("startDatabase", function () {
     expect(await portAccepts(port), "FerretDB still listens after its parent died").to.equal(false);
   });
 
-  it("starts mongo-java-server and serves a write and a read [ROSTER_DB=mongo-java-server]", async function () {
+  it("starts mongo-java-server on a temporary H2 file without a dataDir [ROSTER_DB=mongo-java-server]", async function () {
     // the first run builds the launcher with Maven (downloads from Maven Central)
     this.timeout(600_000);
     const { lines, log } = collectLog();

@@ -113,7 +113,7 @@ final class CommittingH2Backend extends H2Backend {
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
         // called from H2Backend's constructor, before this class's fields are set
-        return new SecondaryIndexFreeH2Database(databaseName, getMvStore(), getCursorRegistry());
+        return new RosterH2Database(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

@@ -3,6 +3,7 @@ package roster.launcher;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.h2.mvstore.MVStoreException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,13 @@ public final class MongoJavaServerLauncher {
                 } catch (IllegalArgumentException e) {
                     fail(e.getMessage());
                 }
-                CommittingH2Backend h2 = CommittingH2Backend.open(dataFile, durability, cacheMb);
+                CommittingH2Backend h2 = null;
+                try {
+                    h2 = CommittingH2Backend.open(dataFile, durability, cacheMb);
+                } catch (MVStoreException e) {
+                    // one line the parent can match, e.g. "The file is locked" when another process holds it
+                    fail("cannot open " + dataFile + ": " + e.getMessage());
+                }
                 backend = h2;
                 description = h2.toString();
             }
