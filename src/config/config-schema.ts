@@ -26,6 +26,8 @@ export interface Config {
   /** perSecond 0 disables rate limiting (SPEC §7) */
   rateLimit: RateLimitConfig;
   maxPayloadSize: number;
+  /** seconds an access token from /oauth/token lives (RFC 6749 §4.4.3 expires_in) */
+  oauthTokenTtl: number;
   /** how often background jobs (cascade resumption, leave dates) sweep */
   jobIntervalMs: number;
   /** how long a process owns a job before another may take it over (SPEC §10) */
@@ -68,6 +70,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<Config> = {
       default: { perSecond: 100, burst: 200 },
     },
     maxPayloadSize: { type: "integer", minimum: 1024, default: 1048576 },
+    oauthTokenTtl: { type: "integer", minimum: 3600, maximum: 21600, default: 3600 },
     jobIntervalMs: { type: "integer", minimum: 50, default: 10000 },
     leaseMs: { type: "integer", minimum: 50, default: 30000 },
     mongomsSystemBinary: { type: "string", nullable: true },
@@ -75,5 +78,5 @@ export const CONFIG_SCHEMA: JSONSchemaType<Config> = {
     embeddedDatabase: { type: "string", enum: DATABASE_CHOICES, default: "auto" },
     crashAfterEffect: { type: "integer", minimum: 0, nullable: true },
   },
-  required: ["port", "databaseName", "dataDir", "logLevel", "rateLimit", "maxPayloadSize", "jobIntervalMs", "leaseMs", "embeddedDatabase"],
+  required: ["port", "databaseName", "dataDir", "logLevel", "rateLimit", "maxPayloadSize", "oauthTokenTtl", "jobIntervalMs", "leaseMs", "embeddedDatabase"],
 };

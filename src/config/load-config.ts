@@ -25,6 +25,7 @@ export const ENV_VARIABLES: { readonly [K in keyof Config]-?: string } = {
   logLevel: "LOG_LEVEL",
   rateLimit: "ROSTER_RATE_LIMIT",
   maxPayloadSize: "ROSTER_MAX_PAYLOAD_SIZE",
+  oauthTokenTtl: "ROSTER_OAUTH_TOKEN_TTL",
   jobIntervalMs: "ROSTER_JOB_INTERVAL_MS",
   leaseMs: "ROSTER_LEASE_MS",
   mongomsSystemBinary: "MONGOMS_SYSTEM_BINARY",

@@ -3,7 +3,10 @@ import type { NextFunction, Request, Response } from "express";
 import passport from "passport";
 import { Strategy as BearerStrategy } from "passport-http-bearer";
 import { RosterError } from "../domain/roster-error";
+import { getRuntime } from "../services/context";
 import { hashToken } from "../services/hash-token";
+import { ACCESS_TOKEN_PREFIX } from "../services/oauth-clients";
+import { findLiveAccessTokenByHash } from "../store/oauth-store";
 import { findLiveTokenByHash, touchToken } from "../store/token-store";
 import { locals } from "./request-context";
 
@@ -18,7 +21,10 @@ passport.use(
   new BearerStrategy((token, done) => {
     const hash = hashToken(token);
     // a token of a tenant being deleted is refused at once (SPEC §6 DELETE /tenants)
-    findLiveTokenByHash(hash)
+    // an OAuth access token (RFC 6749 §4.4) acts as its client, exactly as a static token acts as itself
+    const accessToken = token.startsWith(ACCESS_TOKEN_PREFIX) ? findLiveAccessTokenByHash(hash, getRuntime().now()) : Promise.resolve(null);
+    accessToken
+      .then((access) => (access ? { _id: access.clientId, tenant: access.tenant, hash: access.hash } : findLiveTokenByHash(hash)))
       .then((found) => {
         // the lookup is by hash; the constant-time compare guards against any index-side shortcut
         if (!found || !timingSafeEqual(Buffer.from(found.hash, "hex"), Buffer.from(hash, "hex"))) return done(null, false);

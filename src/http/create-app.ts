@@ -11,6 +11,7 @@ import { INPUT_LIMITS } from "../scim/input-limits";
 import { handleAsync } from "./handle-async";
 import { limitJsonDepth } from "./limit-json-depth";
 import { logRequests } from "./log-requests";
+import { createOAuthTokenRouter } from "./oauth-token-route";
 import { TokenBuckets, rateLimit } from "./rate-limit";
 import { assignRequestId, locals } from "./request-context";
 import { refuseQueryToken } from "./refuse-query-token";
@@ -41,6 +42,8 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
     }),
   );
 
+
+  app.use("/oauth", refuseQueryToken, createOAuthTokenRouter({ ttlSeconds: config.oauthTokenTtl, buckets, logger }));
 
   const scim = express.Router();
   // before authentication, so a token in the URL is refused whether or not it is valid

@@ -15,6 +15,7 @@ import { checkSelection, projectAttributes, selectsAttribute, withoutSelection, 
 import { handleAsync } from "./handle-async";
 import { LOCATION_PLACEHOLDER, rebaseLocation, rebaseLocations } from "./rebase-locations";
 import { locals } from "./request-context";
+import { OAUTH_CLIENT_CREDENTIALS_SCHEME } from "./oauth-scheme";
 
 export interface ScimRouterOptions {
   maxPayloadSize: number;
@@ -314,6 +315,7 @@ export function createScimRouter(options: ScimRouterOptions): Router {
     context: async () => ({}),
     baseUri: () => LOCATION_PLACEHOLDER,
   });
+  SCIMMY.Config.set("authenticationSchemes", { ...OAUTH_CLIENT_CREDENTIALS_SCHEME });
   SCIMMY.Config.set({
     patch: true,
     filter: { supported: true, maxResults: MAX_RESULTS },

@@ -1,5 +1,6 @@
 import type { Policy } from "../domain/types";
-import { AuditModel, CredentialModel, GroupModel, MembershipModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
+import { AuditModel, CredentialModel, GroupModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
+import { forgetTenantAccessTokens } from "./oauth-store";
 import { distrustTenantTokens } from "./token-store";
 import { translateStoreError } from "./translate-store-error";
 
@@ -42,7 +43,7 @@ export async function setOwner(id: string, ownerId: string | null): Promise<bool
 }
 
 /** Collections keyed by tenant, in purge order: tokens first, so nothing authenticates while the rest goes. */
-const TENANT_DATA = [TokenModel, UserModel, GroupModel, MembershipModel, CredentialModel, TransitionModel, AuditModel] as unknown as Array<typeof UserModel>;
+const TENANT_DATA = [TokenModel, OAuthAccessTokenModel, OAuthClientModel, UserModel, GroupModel, MembershipModel, CredentialModel, TransitionModel, AuditModel] as unknown as Array<typeof UserModel>;
 
 /**
  * Step 1 of a deletion: marks the tenant as being deleted, so every request
@@ -53,11 +54,13 @@ export async function markTenantDeleting(id: string, now: Date): Promise<boolean
   const result = await TenantModel.updateOne({ _id: id, deletingSince: null }, { $set: { deletingSince: now } }).exec();
   if (result.matchedCount === 1) {
     // nothing is purged while any process may still take the tenant's tokens as live
+    forgetTenantAccessTokens(id);
     await distrustTenantTokens(id);
     return true;
   }
   // already being deleted: the caller finishes the job
   if ((await TenantModel.exists({ _id: id }).exec()) === null) return false;
+  forgetTenantAccessTokens(id);
   await distrustTenantTokens(id);
   return true;
 }

@@ -3,19 +3,23 @@ import { CredentialModel } from "./credential-model";
 import { GroupModel } from "./group-model";
 import { LeaseModel } from "./lease-model";
 import { MembershipModel } from "./membership-model";
+import { OAuthAccessTokenModel } from "./oauth-access-token-model";
+import { OAuthClientModel } from "./oauth-client-model";
 import { TenantModel } from "./tenant-model";
 import { TokenModel } from "./token-model";
 import { TransitionModel } from "./transition-model";
 import { UserModel } from "./user-model";
 
-export { AuditModel, CredentialModel, GroupModel, LeaseModel, MembershipModel, TenantModel, TokenModel, TransitionModel, UserModel };
+export { AuditModel, CredentialModel, GroupModel, LeaseModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel };
 export type { AuditDoc } from "./audit-model";
 export type { CredentialDoc } from "./credential-model";
+export type { OAuthAccessTokenDoc } from "./oauth-access-token-model";
+export type { OAuthClientDoc } from "./oauth-client-model";
 export type { TenantDoc } from "./tenant-model";
 export type { TokenDoc } from "./token-model";
 export type { TransitionDoc } from "./transition-model";
 
-const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel];
+const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel, OAuthClientModel, OAuthAccessTokenModel];
 
 /** Creates the collections' indexes (idempotent; run at start-up). */
 export async function ensureIndexes(): Promise<void> {

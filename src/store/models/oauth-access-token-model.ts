@@ -1,0 +1,33 @@
+import mongoose, { Schema } from "mongoose";
+
+/** An access token issued at /oauth/token, bound to one client of one tenant until `expiresAt`. */
+export interface OAuthAccessTokenDoc {
+  _id: string;
+  tenant: string;
+  clientId: string;
+  /** SHA-256 of the opaque access token, hex (SPEC §7) */
+  hash: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+const oauthAccessTokenSchema = new Schema<OAuthAccessTokenDoc>(
+  {
+    _id: { type: String, required: true },
+    tenant: { type: String, required: true },
+    clientId: { type: String, required: true },
+    hash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: "oauth_access_tokens", autoIndex: false },
+);
+
+// authentication looks a token up by its hash before the tenant is known
+oauthAccessTokenSchema.index({ hash: 1 }, { unique: true });
+oauthAccessTokenSchema.index({ clientId: 1 });
+oauthAccessTokenSchema.index({ tenant: 1 });
+// housekeeping only: authentication compares expiresAt itself, whenever (or whether) the database removes expired tokens
+oauthAccessTokenSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+export const OAuthAccessTokenModel = mongoose.model<OAuthAccessTokenDoc>("OAuthAccessToken", oauthAccessTokenSchema);
