@@ -50,7 +50,8 @@ function readForm(req: Request): Record<string, string | undefined> {
   for (const name of PARAMETERS) {
     const value = body[name];
     if (value !== undefined && typeof value !== "string") throw new OAuthError("invalid_request", `${name} is given more than once`);
-    form[name] = value;
+    // RFC 6749 §3.1: a parameter sent without a value is treated as omitted
+    form[name] = value === "" ? undefined : value;
   }
   return form;
 }
