@@ -69,6 +69,24 @@ export const COMMANDS: Command[] = [
     options: [],
     build: ({ args: [tenant, id] }) => ({ method: "DELETE", path: `/tenants/${enc(tenant)}/tokens/${enc(id)}`, done: `Revoked token ${id}.` }),
   },
+  {
+    words: ["oauth-clients", "create"],
+    args: ["tenant"],
+    options: ["label"],
+    build: ({ args: [tenant], options }) => ({
+      method: "POST",
+      path: `/tenants/${enc(tenant)}/oauth-clients`,
+      body: options.label === undefined ? {} : { label: options.label },
+      secretNote: SECRET_NOTE,
+    }),
+  },
+  { words: ["oauth-clients", "list"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/oauth-clients` }) },
+  {
+    words: ["oauth-clients", "delete"],
+    args: ["tenant", "clientId"],
+    options: [],
+    build: ({ args: [tenant, id] }) => ({ method: "DELETE", path: `/tenants/${enc(tenant)}/oauth-clients/${enc(id)}`, done: `Deleted OAuth client ${id}; its access tokens no longer work.` }),
+  },
   { words: ["policy", "get"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/policy` }) },
   {
     words: ["policy", "set"],

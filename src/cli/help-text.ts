@@ -1,5 +1,5 @@
 /** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
-export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, policy, owner, seats, audit, users
+export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
 
 Usage: roster <command> [arguments] [options]
 
@@ -25,6 +25,14 @@ SCIM tokens
                                               and stored as a hash
   roster tokens list <tenant>                 list tokens: id, label, createdAt, lastUsedAt (to the minute)
   roster tokens revoke <tenant> <tokenId>     revoke a token; it stops working at once
+
+OAuth clients (OAuth 2.0 client credentials at POST /oauth/token, for Entra's gallery and Okta)
+  roster oauth-clients create <tenant> [--label L]
+                                              create a client; its clientId and clientSecret are printed
+                                              once, here only, and the secret is stored as a hash
+  roster oauth-clients list <tenant>          list clients: clientId, label, createdAt (never a secret)
+  roster oauth-clients delete <tenant> <clientId>
+                                              delete a client; its access tokens stop working at once
 
 Policy
   roster policy get <tenant>                  print the policy, defaults filled in
@@ -71,7 +79,7 @@ each schema error on stderr); 2 usage or configuration error; 3 server unreachab
 /** The part of the help about one command group, or the whole text when the group is unknown. */
 export function helpFor(group: string | undefined): string {
   if (!group) return HELP_TEXT;
-  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
+  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
   const heading = headings[group];
   if (!heading) return HELP_TEXT;
   const sections = HELP_TEXT.split("\n\n");

@@ -176,4 +176,25 @@ describe("roster CLI", () => {
     expect(erase.code).to.equal(1);
     expect(erase.stderr).to.match(/^roster: 409 /);
   });
+
+  it("creates, lists and deletes OAuth clients; the created client gets an access token at /oauth/token", async () => {
+    const tenant = `cli-oa-${Date.now().toString(36)}`;
+    await rosterInProcess(["tenants", "create", tenant], env);
+    const created = await rosterInProcess(["oauth-clients", "create", tenant, "--label", "entra"], env);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stderr).to.match(/not show it again/);
+    const client = JSON.parse(created.stdout);
+    expect(client).to.include({ label: "entra" });
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret }).toString();
+    const issued = await request(`${server.url}/oauth/token`, "POST", { body: form, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(200);
+    const listed = JSON.parse((await rosterInProcess(["oauth-clients", "list", tenant], env)).stdout).oauthClients;
+    expect(listed.map((entry: { clientId: string }) => entry.clientId)).to.deep.equal([client.clientId]);
+    expect(JSON.stringify(listed)).to.not.include(client.clientSecret);
+    const deleted = await rosterInProcess(["oauth-clients", "delete", tenant, client.clientId], env);
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    expect((await request(`${server.url}/scim/v2/Users`, "GET", { token: issued.body.access_token })).status).to.equal(401);
+    expect((await rosterInProcess(["oauth-clients", "--help"], env)).stdout).to.include("roster oauth-clients create <tenant>");
+    await rosterInProcess(["tenants", "delete", tenant], env);
+  });
 });

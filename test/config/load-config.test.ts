@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       rateLimit: { perSecond: 100, burst: 200 },
       maxPayloadSize: 1048576,
+      oauthTokenTtl: 3600,
       jobIntervalMs: 10000,
       leaseMs: 30000,
       embeddedDatabase: "auto",
@@ -54,6 +55,7 @@ describe("loadConfig", () => {
       LOG_LEVEL: "warn",
       ROSTER_RATE_LIMIT: "25:50",
       ROSTER_MAX_PAYLOAD_SIZE: "2048",
+      ROSTER_OAUTH_TOKEN_TTL: "7200",
       ROSTER_JOB_INTERVAL_MS: "500",
       ROSTER_LEASE_MS: "1500",
       MONGOMS_SYSTEM_BINARY: "/usr/bin/mongod",
@@ -71,6 +73,7 @@ describe("loadConfig", () => {
       logLevel: "warn",
       rateLimit: { perSecond: 25, burst: 50 },
       maxPayloadSize: 2048,
+      oauthTokenTtl: 7200,
       jobIntervalMs: 500,
       leaseMs: 1500,
       mongomsSystemBinary: "/usr/bin/mongod",
@@ -105,6 +108,8 @@ describe("loadConfig", () => {
     ["unknown ROSTER_DB", { ROSTER_DB: "sqlite" }, "ROSTER_DB must be one of auto, external, mongodb-memory-server, ferretdb, mongo-java-server"],
     ["bad database name", { ROSTER_DB_NAME: "a/b" }, 'ROSTER_DB_NAME must match pattern "^[A-Za-z0-9_-]{1,63}$"'],
     ["small payload limit", { ROSTER_MAX_PAYLOAD_SIZE: "10" }, "ROSTER_MAX_PAYLOAD_SIZE must be >= 1024"],
+    ["OAuth token TTL under an hour", { ROSTER_OAUTH_TOKEN_TTL: "3599" }, "ROSTER_OAUTH_TOKEN_TTL must be >= 3600"],
+    ["OAuth token TTL over six hours", { ROSTER_OAUTH_TOKEN_TTL: "21601" }, "ROSTER_OAUTH_TOKEN_TTL must be <= 21600"],
   ];
   for (const [variant, env, message] of invalid) {
     it(`rejects an invalid value naming the variable [${variant}]`, () => {

@@ -27,12 +27,14 @@ describe("SCIM discovery", () => {
       expect(config.pagination).to.include({ cursor: true, index: true });
     });
 
-    it("advertises oauthbearertoken authentication", async () => {
+    it("advertises the static bearer token and OAuth 2.0 client credentials, nothing else (no HTTP Basic on SCIM)", async () => {
       const tenant = await freshTenant(server);
       const { body } = await tenant.scim("GET", "/ServiceProviderConfig");
-      expect(body.authenticationSchemes).to.be.an("array").with.length(1);
-      expect(body.authenticationSchemes[0].type).to.equal("oauthbearertoken");
-      expect(body.authenticationSchemes[0].name).to.be.a("string");
+      expect(body.authenticationSchemes.map((scheme: { type: string; specUri: string }) => `${scheme.type} ${scheme.specUri}`)).to.deep.equal([
+        "oauthbearertoken https://datatracker.ietf.org/doc/html/rfc6750",
+        "oauth2 https://datatracker.ietf.org/doc/html/rfc6749",
+      ]);
+      for (const scheme of body.authenticationSchemes) expect(scheme.name).to.be.a("string");
     });
 
     it("answers 401 without a token", async () => {
