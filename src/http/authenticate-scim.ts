@@ -16,19 +16,27 @@ export interface ScimPrincipal {
 }
 
 
+/**
+ * The live token with this hash: an OAuth access token (RFC 6749 §4.4) acts as its client,
+ * exactly as a static token acts as itself; only static tokens record their last use.
+ */
+async function findCredential(token: string, hash: string): Promise<{ _id: string; tenant: string; hash: string; isStatic: boolean } | null> {
+  const access = token.startsWith(ACCESS_TOKEN_PREFIX) ? await findLiveAccessTokenByHash(hash, getRuntime().now()) : null;
+  if (access) return { _id: access.clientId, tenant: access.tenant, hash: access.hash, isStatic: false };
+  const found = await findLiveTokenByHash(hash);
+  return found && { ...found, isStatic: true };
+}
+
 passport.use(
   "scim-bearer",
   new BearerStrategy((token, done) => {
     const hash = hashToken(token);
     // a token of a tenant being deleted is refused at once (SPEC §6 DELETE /tenants)
-    // an OAuth access token (RFC 6749 §4.4) acts as its client, exactly as a static token acts as itself
-    const accessToken = token.startsWith(ACCESS_TOKEN_PREFIX) ? findLiveAccessTokenByHash(hash, getRuntime().now()) : Promise.resolve(null);
-    accessToken
-      .then((access) => (access ? { _id: access.clientId, tenant: access.tenant, hash: access.hash } : findLiveTokenByHash(hash)))
+    findCredential(token, hash)
       .then((found) => {
         // the lookup is by hash; the constant-time compare guards against any index-side shortcut
         if (!found || !timingSafeEqual(Buffer.from(found.hash, "hex"), Buffer.from(hash, "hex"))) return done(null, false);
-        void touchToken(found._id, new Date()).catch(() => undefined);
+        if (found.isStatic) void touchToken(found._id, new Date()).catch(() => undefined);
         return done(null, { tenant: found.tenant, tokenId: found._id } satisfies ScimPrincipal);
       })
       .catch((error) => done(error));

@@ -15,8 +15,10 @@ export async function listOAuthClients(tenant: string): Promise<OAuthClientDoc[]
   return OAuthClientModel.find({ tenant }).sort({ createdAt: 1, _id: 1 }).lean<OAuthClientDoc[]>().exec();
 }
 
+/** Stores a new access token and drops the client's expired ones, so a client keeps only the tokens of its last TTL. */
 export async function insertAccessToken(doc: OAuthAccessTokenDoc): Promise<void> {
   await OAuthAccessTokenModel.collection.insertOne(doc as never);
+  await OAuthAccessTokenModel.collection.deleteMany({ clientId: doc.clientId, expiresAt: { $lte: doc.createdAt } } as never);
 }
 
 /**

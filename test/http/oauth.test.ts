@@ -203,6 +203,10 @@ describe("OAuth 2.0 client credentials (RFC 6749 §4.4)", () => {
       await OAuthAccessTokenModel.updateOne({ hash: hashToken(used) }, { $set: { expiresAt: new Date(Date.now() - 1000) } }).exec();
       await new Promise((resolve) => setTimeout(resolve, LIVE_TOKEN_TRUST_MS + 50));
       expectScimError(await scimUsers(server, used), 401);
+      // expired tokens are dropped when the client gets its next one (no reliance on a TTL index)
+      const fresh = await accessTokenFor(server, client);
+      const left = await OAuthAccessTokenModel.find({ clientId: client.clientId }).lean().exec();
+      expect(left.map((token) => token.hash)).to.deep.equal([hashToken(fresh)]);
     });
 
     it("stops working as soon as the DELETE of its client returns, and the client gets no new token", async () => {

@@ -25,9 +25,9 @@ const oauthAccessTokenSchema = new Schema<OAuthAccessTokenDoc>(
 
 // authentication looks a token up by its hash before the tenant is known
 oauthAccessTokenSchema.index({ hash: 1 }, { unique: true });
-oauthAccessTokenSchema.index({ clientId: 1 });
+// a client's tokens: deleted with the client, and its expired ones when it gets a new one
+oauthAccessTokenSchema.index({ clientId: 1, expiresAt: 1 });
 oauthAccessTokenSchema.index({ tenant: 1 });
-// housekeeping only: authentication compares expiresAt itself, whenever (or whether) the database removes expired tokens
-oauthAccessTokenSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+// no TTL index: FerretDB does not implement expireAfterSeconds, and authentication compares expiresAt itself
 
 export const OAuthAccessTokenModel = mongoose.model<OAuthAccessTokenDoc>("OAuthAccessToken", oauthAccessTokenSchema);
