@@ -3,6 +3,7 @@ import { hashToken } from "../../src/services/hash-token";
 import { AuditModel, OAuthAccessTokenModel, OAuthClientModel } from "../../src/store/models";
 import { LIVE_TOKEN_TRUST_MS } from "../../src/store/token-store";
 import { deleteTenantCascade } from "../../src/store/tenant-store";
+import { startRosterChild, type RosterChild } from "../support/roster-child";
 import { createUser, expectScimError } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { newTenant, request, startTestServer, type HttpResult, type TestServer, type TestTenant } from "../support/test-server";
@@ -240,6 +241,25 @@ describe("OAuth 2.0 client credentials (RFC 6749 §4.4)", () => {
 
     it("is not a static token and a static token is not an access token: a made-up rat_ token is 401", async () => {
       expectScimError(await scimUsers(server, "rat_made-up-token-that-was-never-issued"), 401);
+    });
+  });
+
+  describe("across processes", () => {
+    // a second Roster process on the same database, which trusts a token it has just seen live
+    let child: RosterChild;
+    before(async function () {
+      this.timeout(60_000);
+      child = await startRosterChild({ LOG_LEVEL: "warn" });
+    });
+    after(async () => child?.stop());
+
+    it("accepts a token another process issued, and refuses it once the client's DELETE returned in the first", async () => {
+      const tenant = await freshTenant(server);
+      const client = await newClient(tenant);
+      const token = await accessTokenFor(server, client);
+      expect((await scimUsers({ url: child.url } as TestServer, token)).status).to.equal(200);
+      expect((await tenant.admin("DELETE", `/oauth-clients/${client.clientId}`)).status).to.equal(204);
+      expectScimError(await scimUsers({ url: child.url } as TestServer, token), 401);
     });
   });
 
