@@ -5,6 +5,7 @@ import { groupDocToScim } from "../services/group-resource";
 import { getUser } from "../services/user-service";
 import { memberIdsOf } from "../store/membership-store";
 import { groupIngress, guarded, userIngress, userJson, type ScimContext, type TargetResource } from "./declare-resources";
+import { usersBaseOf, withMemberDetails } from "./member-details";
 import { serializeResource } from "./serialize-resource";
 
 /**
@@ -19,7 +20,9 @@ export async function readResource(kind: "User" | "Group", tenant: string, id: s
   const json = await guarded(async () => {
     if (kind === "User") return userJson(tenant, await getUser(tenant, id));
     const doc = await getGroup(tenant, id);
-    return groupDocToScim(doc, options.withMembers ? await memberIdsOf(doc.tenant, doc._id) : undefined);
+    if (!options.withMembers) return groupDocToScim(doc);
+    const [group] = await withMemberDetails(tenant, [groupDocToScim(doc, await memberIdsOf(doc.tenant, doc._id))], usersBaseOf(options.basepath));
+    return group;
   });
   return serializeResource(kind, json, options.basepath);
 }
@@ -39,5 +42,6 @@ export async function writeResource(kind: "User" | "Group", resource: TargetReso
     if (error instanceof TypeError) throw new SCIMMY.Types.Error(400, "invalidValue", error.message);
     throw new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${resource.id} not found`);
   }
+  if (kind === "Group") [target] = await withMemberDetails(ctx.action.tenant, [target], usersBaseOf(basepath));
   return serializeResource(kind, target, basepath);
 }
