@@ -4,7 +4,7 @@ import SCIMMYRouters from "scimmy-routers";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import { RetryableWrite, declareResources, type ScimContext } from "../scim/declare-resources";
-import { readResource, writeResource } from "../scim/serve-resource";
+import { readResource, servedGroup, writeResource } from "../scim/serve-resource";
 import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
 import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
@@ -182,8 +182,15 @@ function resourceRoutes(kind: ResourceKind): Router {
     const message = normalizePatch(req.body, kind);
     if (kind === "Group") {
       // applyGroupPatch recomputes a PATCH that lost a race itself (one write, all-or-nothing)
-      const { version } = await applyGroupPatch(req.params.id, message, scimContext(req, res));
-      res.setHeader("ETag", `W/"${version}"`);
+      const written = await applyGroupPatch(req.params.id, message, scimContext(req, res));
+      const wanted = selection(req);
+      // RFC 7644 §3.5.2: a client naming attributes/excludedAttributes asks for the resource back
+      if (wanted.attributes !== undefined || wanted.excludedAttributes !== undefined) {
+        const basepath = `${origin(req)}${req.baseUrl}`;
+        sendResource(req, res, 200, await servedGroup(written, { withMembers: selectsAttribute(wanted, "members"), basepath }), true);
+        return;
+      }
+      res.setHeader("ETag", `W/"${written.version}"`);
       res.status(204).end();
       return;
     }
