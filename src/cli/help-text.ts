@@ -44,6 +44,7 @@ Policy
                                                 groupMembershipsOnDeactivate  keep | remove
                                                 revokeApiKeys          true | false, default true
                                                 seatLimit              integer >= 0, or null (unlimited)
+                                                unknownAttributes      ignore | reject, default ignore
 
 Owner
   roster owner get <tenant>                   print {userId}; null when the tenant has no owner

@@ -23,6 +23,8 @@ export interface Policy {
   groupMembershipsOnDeactivate: "keep" | "remove";
   revokeApiKeys: boolean;
   seatLimit: number | null;
+  /** attribute names the schemas do not know, at any depth: ignored (and recorded) or refused `400` */
+  unknownAttributes: "ignore" | "reject";
 }
 
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
@@ -31,6 +33,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   groupMembershipsOnDeactivate: "keep",
   revokeApiKeys: true,
   seatLimit: null,
+  unknownAttributes: "ignore",
 });
 
 /** What the rules need to know about one user. */

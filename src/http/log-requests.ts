@@ -12,8 +12,11 @@ export function logRequests(logger: Logger) {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const { requestId, tenant } = locals(res);
-      logger.info({ requestId, tenant, method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      const { requestId, tenant, ignoredAttributes } = locals(res);
+      const line = { requestId, tenant, method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      // a typo in an identity provider's mapping stays visible (policy unknownAttributes: ignore)
+      if (ignoredAttributes?.length) logger.warn({ ...line, ignoredAttributes }, "request with unknown attributes ignored");
+      else logger.info(line, "request");
     });
     next();
   };

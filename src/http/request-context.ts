@@ -7,6 +7,8 @@ export interface RequestLocals {
   tenant?: string;
   /** token id of the SCIM caller, or `admin` */
   actor?: string;
+  /** attribute names the tenant's `unknownAttributes: ignore` left out of this request (in its log line and audit entry) */
+  ignoredAttributes?: string[];
 }
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -4,10 +4,11 @@ import SCIMMYRouters from "scimmy-routers";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import { RetryableWrite, declareResources, type ScimContext } from "../scim/declare-resources";
-import { readResource, writeResource } from "../scim/serve-resource";
+import { readResource, servedGroup, writeResource } from "../scim/serve-resource";
 import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
-import { normalizePatch, normalizeResourceBody, type ResourceKind } from "../scim/normalize-request";
+import { inspectPatch, inspectResourceBody, type ResourceKind } from "../scim/normalize-request";
+import { settleForTenant, unknownAttributesRule } from "../scim/unknown-attributes";
 import { normalizeBulk, type RefusedBulkOperation } from "../scim/normalize-bulk";
 import { scimErrorBody } from "../scim/scim-error";
 import { INPUT_LIMITS } from "../scim/input-limits";
@@ -46,8 +47,8 @@ export function parseVersionHeader(header: string | undefined): number | undefin
 }
 
 function scimContext(req: Request, res: Response, bulk = false): ScimContext {
-  const { tenant, actor, requestId } = locals(res);
-  return { action: { tenant: tenant!, actor: actor!, requestId, bulk, ifMatch: parseVersionHeader(req.header("if-match")) } };
+  const { tenant, actor, requestId, ignoredAttributes } = locals(res);
+  return { action: { tenant: tenant!, actor: actor!, requestId, bulk, ifMatch: parseVersionHeader(req.header("if-match")), ...(ignoredAttributes?.length ? { ignoredAttributes } : {}) } };
 }
 
 /**
@@ -138,6 +139,13 @@ async function withRetry<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A normalized body under the tenant's `unknownAttributes` policy; the names it ignored go to the request's log line and audit entry. */
+async function normalizedBody(res: Response, kind: ResourceKind, inspected: Parameters<typeof settleForTenant>[2]): Promise<ScimJson> {
+  const { value, ignored } = await settleForTenant(locals(res).tenant!, kind, inspected);
+  if (ignored.length) locals(res).ignoredAttributes = ignored;
+  return value;
+}
+
 function resourceRoutes(kind: ResourceKind): Router {
   const router = express.Router();
   const Resource = () => resourceClass(kind);
@@ -170,21 +178,28 @@ function resourceRoutes(kind: ResourceKind): Router {
     sendResource(req, res, 200, resource, true);
   }));
   router.post("/", handleAsync(async function createResource(req, res) {
-    const body = normalizeResourceBody(req.body, kind);
+    const body = await normalizedBody(res, kind, inspectResourceBody(req.body, kind));
     const resource = new (Resource())(query(req));
     sendResource(req, res, 201, await writeResource(kind, resource, body, scimContext(req, res), `${origin(req)}${req.baseUrl}`), true);
   }));
   router.put("/:id", handleAsync(async function replaceResource(req, res) {
-    const body = normalizeResourceBody(req.body, kind);
+    const body = await normalizedBody(res, kind, inspectResourceBody(req.body, kind));
     const resource = new (Resource())(req.params.id, query(req));
     sendResource(req, res, 200, await withRetry(() => writeResource(kind, resource, body, scimContext(req, res), `${origin(req)}${req.baseUrl}`)), true);
   }));
   router.patch("/:id", handleAsync(async function patchResource(req, res) {
-    const message = normalizePatch(req.body, kind);
+    const message = await normalizedBody(res, kind, inspectPatch(req.body, kind));
     if (kind === "Group") {
       // applyGroupPatch recomputes a PATCH that lost a race itself (one write, all-or-nothing)
-      const { version } = await applyGroupPatch(req.params.id, message, scimContext(req, res));
-      res.setHeader("ETag", `W/"${version}"`);
+      const written = await applyGroupPatch(req.params.id, message, scimContext(req, res));
+      const wanted = selection(req);
+      // RFC 7644 §3.5.2: a client naming attributes/excludedAttributes asks for the resource back
+      if (wanted.attributes !== undefined || wanted.excludedAttributes !== undefined) {
+        const basepath = `${origin(req)}${req.baseUrl}`;
+        sendResource(req, res, 200, await servedGroup(written, { withMembers: selectsAttribute(wanted, "members"), basepath }), true);
+        return;
+      }
+      res.setHeader("ETag", `W/"${written.version}"`);
       res.status(204).end();
       return;
     }
@@ -293,7 +308,9 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   router.use("/Groups", resourceRoutes("Group"));
   router.post("/Bulk", handleAsync(async function bulk(req, res) {
     checkBulkBounds(req.body);
-    const { request, refused } = normalizeBulk(req.body, options.maxBulkOperations);
+    const ignored: string[] = [];
+    const { request, refused } = normalizeBulk(req.body, options.maxBulkOperations, await unknownAttributesRule(locals(res).tenant!), ignored);
+    if (ignored.length) locals(res).ignoredAttributes = ignored;
     const context = scimContext(req, res, true);
     res.status(200).json(await applyBulk(request, refused, options.maxBulkOperations, context));
   }));

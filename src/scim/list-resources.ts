@@ -9,6 +9,7 @@ import { afterPosition, decodeCursor, encodeCursor, type CursorValue } from "./c
 import { FilterError, GROUP_ATTRIBUTES, USER_ATTRIBUTES, filterToMongo, parseFilter, sortKey, type SortKey } from "./filter";
 import { groupDocToScim } from "../services/group-resource";
 import { userDocToScim } from "../services/user-resource";
+import { usersBaseOf, withMemberDetails } from "./member-details";
 import { membershipResolvers } from "./membership-resolvers";
 import { INPUT_LIMITS } from "./input-limits";
 import { checkSelection, projectAttributes, selectsAttribute } from "./project-attributes";
@@ -76,7 +77,7 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   // count=0 asks for no resources: there is no last one to continue after
   const hasMore = useCursor && docs.length > 0 && page.docs.length > count;
 
-  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"));
+  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"), usersBaseOf(basepath));
   // serialized as scimmy would (meta.location, never-returned attributes); Roster applies attributes/excludedAttributes
   const resources = json.map((resource) => projectAttributes(serializeResource(kind, resource, basepath), selection));
 
@@ -136,8 +137,11 @@ async function usersJson(tenant: string, docs: UserDoc[]): Promise<ScimJson[]> {
   );
 }
 
-async function groupsJson(tenant: string, docs: GroupDoc[], withMembers: boolean): Promise<ScimJson[]> {
-  return Promise.all(docs.map(async (doc) => groupDocToScim(doc, withMembers ? await memberIdsOf(tenant, doc._id) : undefined)));
+async function groupsJson(tenant: string, docs: GroupDoc[], withMembers: boolean, usersBase: string): Promise<ScimJson[]> {
+  if (!withMembers) return docs.map((doc) => groupDocToScim(doc));
+  const groups = await Promise.all(docs.map(async (doc) => groupDocToScim(doc, await memberIdsOf(tenant, doc._id))));
+  // display and $ref of every member of the page: one users query
+  return withMemberDetails(tenant, groups, usersBase);
 }
 
 /** The stored value at a dotted path; through an array (`emails.type`) it is every element's value, as MongoDB reads it. */

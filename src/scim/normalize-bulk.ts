@@ -1,6 +1,6 @@
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
-import { normalizePatch, normalizeResourceBody, type ResourceKind } from "./normalize-request";
+import { normalizePatch, normalizeResourceBody, type ResourceKind, type UnknownAttributes } from "./normalize-request";
 
 /** A /Bulk operation refused before anything ran: its body could not be normalized. */
 export interface RefusedBulkOperation {
@@ -16,7 +16,7 @@ export interface RefusedBulkOperation {
  * operation whose body cannot be normalized is refused on its own (§3.7.3: it fails, the
  * others go on), never the whole request.
  */
-export function normalizeBulk(body: unknown, maxOperations: number): { request: ScimJson; refused: RefusedBulkOperation[] } {
+export function normalizeBulk(body: unknown, maxOperations: number, unknownAttributes: UnknownAttributes = "reject", ignored: string[] = []): { request: ScimJson; refused: RefusedBulkOperation[] } {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw RosterError.invalidSyntax("BulkRequest body must be an object");
   const request = body as ScimJson;
   const operations = request.Operations;
@@ -24,9 +24,11 @@ export function normalizeBulk(body: unknown, maxOperations: number): { request: 
   if (operations.length > maxOperations) throw RosterError.tooManyOperations(maxOperations);
   const refused: RefusedBulkOperation[] = [];
   const accepted: ScimJson[] = [];
-  for (const operation of operations as ScimJson[]) {
+  for (const [index, operation] of (operations as ScimJson[]).entries()) {
     try {
-      accepted.push(normalizeOperation(operation));
+      const left: string[] = [];
+      accepted.push(normalizeOperation(operation, unknownAttributes, left));
+      ignored.push(...left.map((path) => `Operations[${index}]: ${path}`));
     } catch (error) {
       if (!(error instanceof RosterError)) throw error;
       const method = String(operation?.method ?? "").toUpperCase();
@@ -41,12 +43,12 @@ export function normalizeBulk(body: unknown, maxOperations: number): { request: 
   return { request: { ...request, Operations: orderByBulkIdReferences(accepted) }, refused };
 }
 
-function normalizeOperation(operation: ScimJson): ScimJson {
+function normalizeOperation(operation: ScimJson, unknownAttributes: UnknownAttributes, ignored: string[]): ScimJson {
   const kind = kindOf(String(operation.path ?? ""));
   const method = String(operation.method ?? "").toUpperCase();
   if (!kind || operation.data === undefined) return operation;
-  if (method === "POST" || method === "PUT") return { ...operation, data: normalizeResourceBody(operation.data, kind) };
-  if (method === "PATCH") return { ...operation, data: normalizePatch(operation.data, kind) };
+  if (method === "POST" || method === "PUT") return { ...operation, data: normalizeResourceBody(operation.data, kind, unknownAttributes, ignored) };
+  if (method === "PATCH") return { ...operation, data: normalizePatch(operation.data, kind, unknownAttributes, ignored) };
   return operation;
 }
 

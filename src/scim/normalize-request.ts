@@ -24,8 +24,8 @@ import { FilterError, parseFilter, type FilterNode } from "./filter";
 
 export type ResourceKind = "User" | "Group";
 
-/** What to do with attribute names the table does not know: today always refuse (README decisions). */
-export type UnknownAttributes = "refuse";
+/** What to do with attribute names the table does not know: the tenant policy `unknownAttributes` (README decisions). */
+export type UnknownAttributes = "ignore" | "reject";
 
 /** A normalized request and the paths of the names it did not know (left out of `value`). */
 export interface Inspected {
@@ -36,24 +36,30 @@ export interface Inspected {
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /** Normalizes a POST/PUT body (RFC 7644 §3.3, §3.5.1) before scimmy parses it. */
-export function normalizeResourceBody(body: unknown, kind: ResourceKind, unknownAttributes: UnknownAttributes = "refuse"): ScimJson {
+export function normalizeResourceBody(body: unknown, kind: ResourceKind, unknownAttributes: UnknownAttributes = "reject", ignored: string[] = []): ScimJson {
   const inspected = inspectResourceBody(body, kind);
-  settleUnknownAttributes(inspected.unknownPaths, kind, unknownAttributes);
+  ignored.push(...settleUnknownAttributes(inspected.unknownPaths, kind, unknownAttributes));
   return inspected.value;
 }
 
 /** Normalizes a PatchOp body (RFC 7644 §3.5.2) before scimmy applies it. */
-export function normalizePatch(body: unknown, kind: ResourceKind, unknownAttributes: UnknownAttributes = "refuse"): ScimJson {
+export function normalizePatch(body: unknown, kind: ResourceKind, unknownAttributes: UnknownAttributes = "reject", ignored: string[] = []): ScimJson {
   const inspected = inspectPatch(body, kind);
-  settleUnknownAttributes(inspected.unknownPaths, kind, unknownAttributes);
+  ignored.push(...settleUnknownAttributes(inspected.unknownPaths, kind, unknownAttributes));
   return inspected.value;
 }
 
-/** The one rule for unknown attribute names (README: refused, `400 invalidSyntax`, naming every path). */
-export function settleUnknownAttributes(unknownPaths: string[], kind: ResourceKind, unknownAttributes: UnknownAttributes): void {
-  if (!unknownPaths.length) return;
+/**
+ * The one rule for unknown attribute names, whatever their depth (README decisions): `reject` is
+ * `400 invalidSyntax` naming every path; `ignore` leaves them out (they already are) and returns
+ * their paths, for the request's log line and audit entry.
+ */
+export function settleUnknownAttributes(unknownPaths: string[], kind: ResourceKind, unknownAttributes: UnknownAttributes): string[] {
+  if (!unknownPaths.length) return [];
   switch (unknownAttributes) {
-    case "refuse": {
+    case "ignore":
+      return [...new Set(unknownPaths)];
+    case "reject": {
       const names = [...new Set(unknownPaths)].map((path) => `'${path}'`).join(", ");
       throw RosterError.invalidSyntax(`Unknown attribute${unknownPaths.length > 1 ? "s" : ""} ${names} for resource type ${kind}`);
     }

@@ -1,6 +1,7 @@
 import { RosterError } from "../domain/roster-error";
 import { ENTERPRISE_USER, ROSTER_GROUP, ROSTER_USER, type ScimJson } from "../domain/types";
 
+import { FilterError, elementMatcher, parseFilter } from "./filter";
 import { INPUT_LIMITS } from "./input-limits";
 
 /** The `attributes` / `excludedAttributes` query parameters (RFC 7644 §3.4.2.5). */
@@ -12,8 +13,17 @@ export interface AttributeSelection {
 /**
  * Which parts of a resource a list of attribute paths names: `true` is the whole value. Keys
  * come from the client, so the tree is a Map: `__proto__` or `constructor` is just a key (STYLE).
+ * A value path (`emails[type eq "work"]`, `emails[type eq "work"].value`) names the matching
+ * elements of a multi-valued attribute, or their sub-attributes (Filtered).
  */
-type PathTree = Map<string, PathTree | true>;
+type PathTree = Map<string, Selected>;
+type Selected = true | PathTree | Filtered;
+
+/** Elements picked by a filter: each branch is a value path's filter and what it names of a matching element; `rest` is what plain paths name of every element. */
+interface Filtered {
+  branches: Array<{ match: (element: unknown) => boolean; inner: true | PathTree }>;
+  rest?: PathTree;
+}
 
 const CORE_SCHEMAS = ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:core:2.0:Group"];
 const EXTENSIONS = [ENTERPRISE_USER, ROSTER_USER, ROSTER_GROUP];
@@ -63,6 +73,8 @@ export function checkSelection(selection: AttributeSelection): void {
     if (typeof list !== "string") throw RosterError.invalidValue(`Query parameter '${name}' must be given once, as a string`);
     if (list.length > INPUT_LIMITS.maxAttributesLength) throw RosterError.invalidValue(`'${name}' is longer than ${INPUT_LIMITS.maxAttributesLength} characters`);
     if (list.split(",").length > INPUT_LIMITS.maxAttributePaths) throw RosterError.invalidValue(`'${name}' names more than ${INPUT_LIMITS.maxAttributePaths} attributes`);
+    // a value path's filter that does not parse is refused here, before any write
+    parsePaths(list, name);
   }
 }
 
@@ -72,13 +84,74 @@ export function withoutSelection<T extends Record<string, unknown>>(query: T): T
   return rest as T;
 }
 
-function parsePaths(list: string | undefined): PathTree | undefined {
+/** Parsed lists, as a list page projects every resource with the same one. */
+const parsed = new Map<string, PathTree | undefined>();
+const PARSED_KEPT = 64;
+
+function parsePaths(list: string | undefined, name = "attributes"): PathTree | undefined {
   if (typeof list !== "string") return undefined;
-  const paths = list.split(",").map((path) => path.trim()).filter(Boolean);
-  if (!paths.length) return undefined;
-  const tree: PathTree = new Map();
-  for (const path of paths) addPath(tree, segmentsOf(path));
+  if (parsed.has(list)) return parsed.get(list);
+  const paths = splitPaths(list).map((path) => path.trim()).filter(Boolean);
+  let tree: PathTree | undefined;
+  if (paths.length) {
+    tree = new Map();
+    for (const path of paths) {
+      const { segments, valueFilter } = parsePath(path, name);
+      addPath(tree, segments, valueFilter);
+    }
+  }
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(list, tree);
   return tree;
+}
+
+/** Splits at commas outside a value path's brackets and quoted strings (`emails[type eq "a,b"]`). */
+function splitPaths(list: string): string[] {
+  const paths: string[] = [];
+  let start = 0;
+  let depth = 0;
+  let quoted = false;
+  for (let index = 0; index < list.length; index++) {
+    const char = list[index];
+    if (quoted) {
+      if (char === "\\") index++;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') quoted = true;
+    else if (char === "[") depth++;
+    else if (char === "]") depth--;
+    else if (char === "," && depth === 0) {
+      paths.push(list.slice(start, index));
+      start = index + 1;
+    }
+  }
+  paths.push(list.slice(start));
+  return paths;
+}
+
+interface ValueFilter {
+  match: (element: unknown) => boolean;
+  /** the sub-attribute after the brackets (`.value`), if any */
+  after?: string;
+}
+
+const SUB_ATTRIBUTE = /^\.([A-Za-z$][A-Za-z0-9_$-]*)$/;
+
+/** `emails[type eq "work"].value` → segments [emails], the filter on the elements, `value`. */
+function parsePath(path: string, name: string): { segments: string[]; valueFilter?: ValueFilter } {
+  const open = path.indexOf("[");
+  if (open < 0) return { segments: segmentsOf(path) };
+  const close = path.lastIndexOf("]");
+  const after = path.slice(close + 1);
+  const sub = SUB_ATTRIBUTE.exec(after);
+  const attribute = path.slice(0, open);
+  if (close < open || !attribute || (after && !sub)) throw RosterError.invalidFilter(`'${name}': '${path.slice(0, 200)}' is not an attribute path or value path`);
+  try {
+    const match = elementMatcher(parseFilter(path.slice(open + 1, close)));
+    return { segments: segmentsOf(attribute), valueFilter: { match, after: sub?.[1].toLowerCase() } };
+  } catch (error) {
+    if (error instanceof FilterError) throw RosterError.invalidFilter(`'${name}': ${error.message}`);
+    throw error;
+  }
 }
 
 /** `urn:…:User:manager.value` → [urn, manager, value]; a core-schema URN prefix is dropped. Keys are lowercased. */
@@ -93,17 +166,36 @@ function segmentsOf(path: string): string[] {
   return lower.split(".");
 }
 
-function addPath(tree: PathTree, segments: string[]): void {
+function addPath(tree: PathTree, segments: string[], valueFilter?: ValueFilter): void {
   const [head, ...rest] = segments;
   if (!head) return;
   const existing = tree.get(head);
-  if (!rest.length || existing === true) {
+  if (existing === true) return;
+  if (rest.length) {
+    if (isFiltered(existing)) {
+      existing.rest ??= new Map();
+      addPath(existing.rest, rest, valueFilter);
+      return;
+    }
+    const child: PathTree = existing ?? new Map();
+    tree.set(head, child);
+    addPath(child, rest, valueFilter);
+    return;
+  }
+  if (!valueFilter) {
     tree.set(head, true);
     return;
   }
-  const child: PathTree = existing ?? new Map();
-  tree.set(head, child);
-  addPath(child, rest);
+  const branch = { match: valueFilter.match, inner: valueFilter.after ? new Map<string, Selected>([[valueFilter.after, true]]) : (true as const) };
+  if (isFiltered(existing)) existing.branches.push(branch);
+  else tree.set(head, { branches: [branch], rest: existing });
+}
+
+/** Keeps what `selected` names of a value. */
+function pickSelected(value: unknown, selected: Selected): unknown {
+  if (selected === true) return value;
+  if (selected instanceof Map) return pick(value, selected);
+  return pickElements(value, selected);
 }
 
 /** Keeps what the tree names; multi-valued attributes keep the named sub-attributes of every element. */
@@ -114,9 +206,33 @@ function pick(value: unknown, tree: PathTree): unknown {
   for (const [key, inner] of Object.entries(value)) {
     const selected = tree.get(key.toLowerCase());
     if (selected === undefined) continue;
-    const kept = selected === true ? inner : pick(inner, selected);
+    const kept = pickSelected(inner, selected);
     if (!isEmpty(kept)) setOwn(out, key, kept);
   }
+  return out;
+}
+
+/** The elements a value path's filter matches (whole, or the sub-attributes it names), with what plain paths name of every element. */
+function pickElements(value: unknown, filtered: Filtered): unknown {
+  if (!Array.isArray(value)) return undefined;
+  const kept: unknown[] = [];
+  for (const element of value) {
+    const parts: unknown[] = filtered.rest ? [pick(element, filtered.rest)] : [];
+    let whole = false;
+    for (const branch of filtered.branches) {
+      if (!branch.match(element)) continue;
+      if (branch.inner === true) whole = true;
+      else parts.push(pick(element, branch.inner));
+    }
+    const picked = whole ? element : merged(parts);
+    if (!isEmpty(picked)) kept.push(picked);
+  }
+  return kept;
+}
+
+function merged(parts: unknown[]): ScimJson {
+  const out: ScimJson = {};
+  for (const part of parts) if (isObject(part)) for (const [key, inner] of Object.entries(part)) setOwn(out, key, inner);
   return out;
 }
 
@@ -132,10 +248,33 @@ function omit(value: unknown, tree: PathTree, top: boolean): unknown {
       continue;
     }
     if (selected === true) continue;
-    const kept = omit(inner, selected, false);
+    const kept = selected instanceof Map ? omit(inner, selected, false) : omitElements(inner, selected);
     if (!isEmpty(kept)) setOwn(out, key, kept);
   }
   return out;
+}
+
+/** Drops the elements a value path's filter matches (or the sub-attributes it names of them), and what plain paths name of every element. */
+function omitElements(value: unknown, filtered: Filtered): unknown {
+  if (!Array.isArray(value)) return filtered.rest ? omit(value, filtered.rest, false) : value;
+  const kept: unknown[] = [];
+  for (const element of value) {
+    let left: unknown = element;
+    let dropped = false;
+    for (const branch of filtered.branches) {
+      if (!branch.match(element)) continue;
+      if (branch.inner === true) dropped = true;
+      else left = omit(left, branch.inner, false);
+    }
+    if (dropped) continue;
+    if (filtered.rest) left = omit(left, filtered.rest, false);
+    if (!isEmpty(left)) kept.push(left);
+  }
+  return kept;
+}
+
+function isFiltered(selected: Selected | undefined): selected is Filtered {
+  return selected !== undefined && selected !== true && !(selected instanceof Map);
 }
 
 function withSchemas(projected: ScimJson, resource: ScimJson): ScimJson {

@@ -3,8 +3,10 @@ import type { ScimJson } from "../domain/types";
 import { getGroup } from "../services/group-service";
 import { groupDocToScim } from "../services/group-resource";
 import { getUser } from "../services/user-service";
+import type { GroupDoc } from "../store/documents";
 import { memberIdsOf } from "../store/membership-store";
 import { groupIngress, guarded, userIngress, userJson, type ScimContext, type TargetResource } from "./declare-resources";
+import { usersBaseOf, withMemberDetails } from "./member-details";
 import { serializeResource } from "./serialize-resource";
 
 /**
@@ -18,10 +20,20 @@ import { serializeResource } from "./serialize-resource";
 export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMembers: boolean; basepath: string }): Promise<ScimJson> {
   const json = await guarded(async () => {
     if (kind === "User") return userJson(tenant, await getUser(tenant, id));
-    const doc = await getGroup(tenant, id);
-    return groupDocToScim(doc, options.withMembers ? await memberIdsOf(doc.tenant, doc._id) : undefined);
+    return groupJson(await getGroup(tenant, id), options);
   });
   return serializeResource(kind, json, options.basepath);
+}
+
+/** A group as written (a PATCH's result), served as GET would serve it. */
+export async function servedGroup(doc: GroupDoc, options: { withMembers: boolean; basepath: string }): Promise<ScimJson> {
+  return serializeResource("Group", await guarded(() => groupJson(doc, options)), options.basepath);
+}
+
+async function groupJson(doc: GroupDoc, options: { withMembers: boolean; basepath: string }): Promise<ScimJson> {
+  if (!options.withMembers) return groupDocToScim(doc);
+  const [group] = await withMemberDetails(doc.tenant, [groupDocToScim(doc, await memberIdsOf(doc.tenant, doc._id))], usersBaseOf(options.basepath));
+  return group;
 }
 
 /** POST (no `resource.id`) and PUT (RFC 7644 §3.3, §3.5.1), as scimmy's `write` with Roster's ingress. */
@@ -39,5 +51,6 @@ export async function writeResource(kind: "User" | "Group", resource: TargetReso
     if (error instanceof TypeError) throw new SCIMMY.Types.Error(400, "invalidValue", error.message);
     throw new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${resource.id} not found`);
   }
+  if (kind === "Group") [target] = await withMemberDetails(ctx.action.tenant, [target], usersBaseOf(basepath));
   return serializeResource(kind, target, basepath);
 }

@@ -21,6 +21,7 @@ export interface AuditEntryView {
   after?: Record<string, unknown>;
   reason?: string;
   requestId: string;
+  ignoredAttributes?: string[];
 }
 
 export interface AuditPage {
@@ -63,6 +64,7 @@ export function viewEntry(doc: AuditDoc): AuditEntryView {
   if (doc.before !== undefined && doc.before !== null) view.before = doc.before;
   if (doc.after !== undefined && doc.after !== null) view.after = doc.after;
   if (doc.reason !== undefined && doc.reason !== null) view.reason = doc.reason;
+  if (Array.isArray(doc.ignoredAttributes)) view.ignoredAttributes = doc.ignoredAttributes;
   return view;
 }
 

@@ -8,6 +8,8 @@ export interface ActionContext {
   bulk: boolean;
   /** version from If-Match, when the client sent one (RFC 7644 §3.14) */
   ifMatch?: number;
+  /** unknown attribute names the tenant's policy ignored in this request: listed in its user.create/user.update entry */
+  ignoredAttributes?: string[];
 }
 
 /** How a committed transition's cascade ended in the process that committed it. */

@@ -5,5 +5,6 @@ import type { ActionContext } from "./context";
 
 /** Appends one audit entry for an action taken in `ctx` (SPEC §5). */
 export async function recordAudit(ctx: ActionContext, action: string, target: string, change: AuditChange, at: Date): Promise<void> {
-  await appendAudit({ _id: newId(), tenant: ctx.tenant, at, actor: ctx.actor, action, target, before: change.before, after: change.after, requestId: ctx.requestId });
+  const ignored = ctx.ignoredAttributes?.length && (action === "user.create" || action === "user.update") ? { ignoredAttributes: ctx.ignoredAttributes } : {};
+  await appendAudit({ _id: newId(), tenant: ctx.tenant, at, actor: ctx.actor, action, target, before: change.before, after: change.after, requestId: ctx.requestId, ...ignored });
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
-import { createGroup, createUser, filterQuery, list } from "../support/scim";
+import { createGroup, createUser, expectScimError, filterQuery, list } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { CORE_USER, ENTERPRISE } from "../support/urns";
 
@@ -152,5 +152,83 @@ describe("attributes and excludedAttributes (RFC 7644 §3.4.2.5)", () => {
       expect(read.body).not.to.have.property("members");
       expect(read.headers.get("etag")).to.equal(read.body.meta.version);
     });
+  });
+});
+
+describe("attributes and excludedAttributes with value paths (RFC 7644 §3.4.2.5)", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  const EMAILS = [
+    { value: "w1@x.example", type: "work", primary: true },
+    { value: "h1@x.example", type: "home" },
+    { value: "w2@x.example", type: "Work" },
+    { value: "o1@x.example", type: "other, with comma" },
+  ];
+  const FILTERS: Array<[string, (email: (typeof EMAILS)[number]) => boolean]> = [
+    ['type eq "work"', (email) => email.type.toLowerCase() === "work"],
+    ['type ne "work"', (email) => email.type.toLowerCase() !== "work"],
+    ["primary pr", (email) => email.primary === true],
+    ['value sw "w" and not (primary eq true)', (email) => email.value.startsWith("w") && email.primary !== true],
+    ['type eq "other, with comma" or type eq "home"', (email) => email.type === "other, with comma" || email.type === "home"],
+    ['type eq "nothing"', () => false],
+  ];
+
+  it("projects exactly the matching elements, and excluding them leaves exactly the others [every filter, GET by id and list]", async () => {
+    const tenant = await freshTenant(server);
+    const created = await createUser(tenant, "value.paths", { emails: EMAILS, displayName: "Value Paths" });
+    for (const [filter, matches] of FILTERS) {
+      const path = encodeURIComponent(`emails[${filter}]`);
+      const expected = EMAILS.filter(matches);
+      const others = EMAILS.filter((email) => !matches(email));
+      const selected = await tenant.scim("GET", `/Users/${created.id}?attributes=${path}`);
+      expect(selected.status, JSON.stringify(selected.body)).to.equal(200);
+      expect(selected.body.emails ?? [], filter).to.deep.equal(expected);
+      expect(selected.body).to.not.have.property("userName");
+      const listed = await list(tenant, `/Users?attributes=${path}`);
+      expect(listed.Resources[0]).to.deep.equal(selected.body);
+
+      const excluded = await tenant.scim("GET", `/Users/${created.id}?excludedAttributes=${path}`);
+      expect(excluded.status).to.equal(200);
+      expect(excluded.body.emails ?? [], filter).to.deep.equal(others);
+      expect(excluded.body.displayName).to.equal("Value Paths");
+
+      const values = await tenant.scim("GET", `/Users/${created.id}?attributes=${encodeURIComponent(`emails[${filter}].value`)},userName`);
+      expect(values.body.emails ?? [], filter).to.deep.equal(expected.map((email) => ({ value: email.value })));
+      expect(values.body.userName).to.equal("value.paths");
+
+      const withoutValues = await tenant.scim("GET", `/Users/${created.id}?excludedAttributes=${encodeURIComponent(`emails[${filter}].value`)}`);
+      expect(withoutValues.body.emails, filter).to.deep.equal(EMAILS.map((email) => (matches(email) ? (({ value: _value, ...rest }) => rest)(email) : email)));
+    }
+  });
+
+  it("combines a value path with a plain path of the same attribute and with URN-qualified names", async () => {
+    const tenant = await freshTenant(server);
+    const created = await createUser(tenant, "value.mixed", { emails: EMAILS });
+    const mixed = await tenant.scim("GET", `/Users/${created.id}?attributes=${encodeURIComponent(`emails.type,urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "home"].value`)}`);
+    expect(mixed.status).to.equal(200);
+    expect(mixed.body.emails).to.deep.equal(EMAILS.map((email) => (email.type === "home" ? { value: email.value, type: email.type } : { type: email.type })));
+  });
+
+  it("answers 400 invalidFilter to a value path that does not parse, before a write happens", async () => {
+    const tenant = await freshTenant(server);
+    for (const path of ['emails[type eq]', 'emails[type eq "work"', 'emails[type eq "work"]value', 'emails[type eq "work"].value.more', '[type eq "work"]', 'emails[name[type eq "x"]]']) {
+      const read = await tenant.scim("GET", `/Users?attributes=${encodeURIComponent(path)}`);
+      expectScimError(read, 400, "invalidFilter");
+      const created = await tenant.scim("POST", `/Users?attributes=${encodeURIComponent(path)}`, userBody("never.written"));
+      expectScimError(created, 400, "invalidFilter");
+    }
+    expect((await list(tenant, "/Users")).totalResults).to.equal(0);
+  });
+
+  it("selects group members by value path [members[value eq id]]", async () => {
+    const tenant = await freshTenant(server);
+    const one = await createUser(tenant, "member.a");
+    const two = await createUser(tenant, "member.b");
+    const group = await createGroup(tenant, "Filtered Members", [one.id, two.id]);
+    const read = await tenant.scim("GET", `/Groups/${group.id}?attributes=${encodeURIComponent(`members[value eq "${two.id}"].display`)}`);
+    expect(read.body.members).to.deep.equal([{ display: "member.b" }]);
   });
 });

@@ -4,6 +4,7 @@ import { UserModel } from "../../src/store/models";
 import { request, userBody, type TestServer, type TestTenant } from "../support/test-server";
 import { createUser, expectNoStackTrace, expectScimError, list } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { givePolicy } from "../support/admin";
 import { CORE_GROUP, CORE_USER } from "../support/urns";
 
 async function expectNoUsers(tenant: TestTenant): Promise<void> {
@@ -29,8 +30,9 @@ describe("bad input and failures (RFC 7644 §3.12)", () => {
       await expectNoUsers(tenant);
     });
 
-    it("answers 400 to an unknown attribute and stores nothing", async () => {
+    it("answers 400 to an unknown attribute and stores nothing [policy unknownAttributes: reject]", async () => {
       const tenant = await freshTenant(server);
+      await givePolicy(tenant, { unknownAttributes: "reject" });
       const result = await tenant.scim("POST", "/Users", userBody("unknown.attr", { favouriteColour: "blue" }));
       expectScimError(result, 400, "invalidSyntax");
       expect(result.body.detail).to.include("favouriteColour");
@@ -50,17 +52,28 @@ describe("bad input and failures (RFC 7644 §3.12)", () => {
       await expectNoUsers(tenant);
     });
 
-    it("answers 400 to a $-prefixed key [top level] and stores nothing", async () => {
+    it("answers 400 to a $-prefixed key [top level] and stores nothing [policy unknownAttributes: reject]", async () => {
       const tenant = await freshTenant(server);
+      await givePolicy(tenant, { unknownAttributes: "reject" });
       expectScimError(await tenant.scim("POST", "/Users", userBody("dollar.user", { $where: "1" })), 400, "invalidSyntax");
       await expectNoUsers(tenant);
     });
 
-    it("answers 400 to a $-prefixed key [nested] and stores nothing", async () => {
+    it("answers 400 to a $-prefixed key [nested] and stores nothing [policy unknownAttributes: reject]", async () => {
       const tenant = await freshTenant(server);
+      await givePolicy(tenant, { unknownAttributes: "reject" });
       expectScimError(await tenant.scim("POST", "/Users", userBody("dollar.user", { name: { givenName: { $ne: null } } })), 400, "invalidSyntax");
       expectScimError(await tenant.scim("POST", "/Users", userBody("dollar.user", { name: { $set: "x" } })), 400, "invalidSyntax");
       await expectNoUsers(tenant);
+    });
+
+    it("leaves $-prefixed keys out under the default policy: no operator reaches the store [top level, nested]", async () => {
+      const tenant = await freshTenant(server);
+      const created = await tenant.scim("POST", "/Users", userBody("dollar.user", { $where: "1", name: { givenName: { $ne: null }, familyName: "F", $set: "x" } }));
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body.name).to.deep.equal({ familyName: "F" });
+      const read = await tenant.scim("GET", `/Users/${created.body.id}`);
+      expect(JSON.stringify(read.body)).to.not.match(/\$where|\$ne|\$set/);
     });
 
     it("answers 400 invalidValue when userName is missing and stores nothing", async () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { userBody, type TestServer } from "../support/test-server";
 import { createUser, expectScimError, filterQuery, list, memberIds, patchOp } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { givePolicy } from "../support/admin";
 import { CORE_GROUP, BULK_REQUEST } from "../support/urns";
 
 const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
@@ -102,8 +103,9 @@ describe("POST /Bulk (RFC 7644 §3.7)", () => {
     expect(names).to.deep.equal(["first.ok", "taken"]);
   });
 
-  it("refuses only the operation whose body names an unknown attribute; the others are applied", async () => {
+  it("refuses only the operation whose body names an unknown attribute; the others are applied [policy unknownAttributes: reject]", async () => {
     const tenant = await freshTenant(server);
+    await givePolicy(tenant, { unknownAttributes: "reject" });
     const result = await tenant.scim("POST", "/Bulk", {
       schemas: [BULK_REQUEST],
       Operations: [
@@ -123,6 +125,7 @@ describe("POST /Bulk (RFC 7644 §3.7)", () => {
 
   it("counts a refused operation towards failOnErrors [failOnErrors 1]", async () => {
     const tenant = await freshTenant(server);
+    await givePolicy(tenant, { unknownAttributes: "reject" });
     const result = await tenant.scim("POST", "/Bulk", {
       schemas: [BULK_REQUEST],
       failOnErrors: 1,

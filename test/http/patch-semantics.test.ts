@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
 import { createGroup, createUser, expectScimError, patchOp } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { givePolicy } from "../support/admin";
 import { CORE_GROUP, CORE_USER, ENTERPRISE, ROSTER_GROUP } from "../support/urns";
 
 async function read(tenant: TestTenant, path: string): Promise<any> {
@@ -99,7 +100,7 @@ describe("PATCH with an empty Operations array [Entra validator]", () => {
   });
 });
 
-describe("unknown attribute names in requests", () => {
+describe("unknown attribute names in requests [policy unknownAttributes: reject]", () => {
   let server: TestServer;
   before(async () => {
     server = await sharedTestServer();
@@ -107,6 +108,7 @@ describe("unknown attribute names in requests", () => {
 
   it("refuses an unknown sub-attribute of a multi-valued attribute, naming it, and stores nothing [POST addresses.street]", async () => {
     const tenant = await freshTenant(server);
+    await givePolicy(tenant, { unknownAttributes: "reject" });
     const result = await tenant.scim("POST", "/Users", { schemas: [CORE_USER], userName: "addr.user", addresses: [{ street: "1 Main St", locality: "Town" }] });
     expectScimError(result, 400, "invalidSyntax");
     expect(result.body.detail).to.include("'addresses.street'");
@@ -115,6 +117,7 @@ describe("unknown attribute names in requests", () => {
 
   it("refuses an unknown sub-attribute in a path-less value, naming it, and changes nothing [PATCH name.nickname]", async () => {
     const tenant = await freshTenant(server);
+    await givePolicy(tenant, { unknownAttributes: "reject" });
     const user = await createUser(tenant, "nick.user");
     const result = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "replace", value: { name: { nickname: "x" }, title: "T" } }));
     expectScimError(result, 400, "invalidSyntax");
@@ -126,6 +129,7 @@ describe("unknown attribute names in requests", () => {
 
   it("refuses an unknown sub-attribute with a path, naming it [PATCH addresses]", async () => {
     const tenant = await freshTenant(server);
+    await givePolicy(tenant, { unknownAttributes: "reject" });
     const user = await createUser(tenant, "addr.patch");
     const result = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "add", path: "addresses", value: [{ street: "1 Main St" }] }));
     expectScimError(result, 400, "invalidSyntax");

@@ -16,6 +16,11 @@ const HOSTILE_PATHS = [
   `${ENTERPRISE}:__proto__.polluted`,
   `${ENTERPRISE}:manager.__proto__`,
   "members.__proto__.polluted",
+  // value paths (RFC 7644 §3.4.2.5)
+  '__proto__[type eq "x"]',
+  'emails[type eq "work"].constructor',
+  'members[value pr].prototype',
+  'name[givenName pr].constructor',
 ];
 
 function prototypeKeys(): string[] {
@@ -97,6 +102,9 @@ describe("attribute, filter and sort paths (prototype pollution)", () => {
     }
     expectScimError(await attacker.scim("GET", `/Users${filterQuery(`emails[__proto__ eq "x"]`)}`), 400, "invalidFilter");
     expectScimError(await attacker.scim("GET", `/Users${filterQuery(`emails[type eq "work"].constructor eq "x"`)}`), 400, "invalidFilter");
+    for (const path of ['emails[__proto__ pr]', 'emails[type eq "work"].__proto__', 'emails[constructor.prototype eq "x"]']) {
+      expectScimError(await attacker.scim("GET", `/Users?attributes=${encodeURIComponent(path)}`), 400, "invalidFilter");
+    }
     expect(prototypeKeys()).to.deep.equal(keys);
     expect(await snapshot(victim)).to.deep.equal(before);
   });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { type TestServer, type TestTenant } from "../support/test-server";
 import { createUser, expectScimError, patchOp } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
+import { givePolicy } from "../support/admin";
 import { ENTERPRISE } from "../support/urns";
 
 const MANAGER = `${ENTERPRISE}:manager`;
@@ -178,8 +179,9 @@ describe("PATCH /Users/:id", () => {
     expectScimError(await tenant.scim("PATCH", `/Users/${user.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"] }), 400, "invalidSyntax");
   });
 
-  it("answers 400 for a path to an unknown attribute and changes nothing", async () => {
+  it("answers 400 for a path to an unknown attribute and changes nothing [policy unknownAttributes: reject]", async () => {
     const tenant = await freshTenant(server);
+    await givePolicy(tenant, { unknownAttributes: "reject" });
     const user = await createUser(tenant, "same.user");
     const result = await tenant.scim("PATCH", `/Users/${user.id}`, patchOp({ op: "replace", path: "noSuchAttribute", value: "x" }));
     expect(result.status).to.equal(400);

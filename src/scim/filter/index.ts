@@ -5,3 +5,4 @@ export type { AndNode, CompValue, CompareNode, CompareOp, FilterNode, NotNode, O
 export { filterToMongo, type FilterResolvers, type MongoQuery } from "./filter-to-mongo";
 export { parseFilter } from "./parse-filter";
 export { sortField, sortKey, type SortKey } from "./sort-field";
+export { elementMatcher } from "./match-element";

@@ -13,6 +13,8 @@ export interface AuditDoc {
   after?: Record<string, unknown>;
   reason?: string;
   requestId: string;
+  /** names the request carried that the schemas do not know, ignored by policy (user.create/user.update) */
+  ignoredAttributes?: string[];
 }
 
 const auditSchema = new Schema<AuditDoc>(
