@@ -15,6 +15,7 @@ import { TokenBuckets, rateLimit } from "./rate-limit";
 import { assignRequestId, locals } from "./request-context";
 import { refuseQueryToken } from "./refuse-query-token";
 import { createScimRouter } from "./scim-router";
+import { openApiRoute } from "./openapi/openapi-route";
 import { writeAdminErrors, writeScimErrors } from "./write-errors";
 
 export const MAX_BULK_OPERATIONS = INPUT_LIMITS.maxBulkOperations;
@@ -40,7 +41,8 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
       else res.status(503).json({ status: "unavailable" });
     }),
   );
-
+  // unauthenticated, like /healthz: the description holds no tenant data and clients generate code from it
+  app.get("/openapi.json", refuseQueryToken, openApiRoute());
 
   const scim = express.Router();
   // before authentication, so a token in the URL is refused whether or not it is valid

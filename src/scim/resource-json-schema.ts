@@ -1,0 +1,59 @@
+import { resourceSchemas, type ScimAttribute, type ScimSchema } from "../domain/scim-attributes";
+import type { ResourceKind } from "./normalize-request";
+
+/** A JSON Schema (2020-12) object, as OpenAPI 3.1 embeds them. */
+export type JsonSchema = Record<string, unknown>;
+
+/** RFC 7643 §2.3 data types as JSON Schema types. */
+const TYPES: Record<ScimAttribute["type"], JsonSchema> = {
+  string: { type: "string" },
+  boolean: { type: "boolean" },
+  dateTime: { type: "string", format: "date-time" },
+  reference: { type: "string" },
+  binary: { type: "string", contentEncoding: "base64" },
+  decimal: { type: "number" },
+  integer: { type: "integer" },
+  complex: { type: "object" },
+};
+
+function attributeSchema(attribute: ScimAttribute): JsonSchema {
+  const single: JsonSchema = { ...TYPES[attribute.type] };
+  if (attribute.subAttributes) single.properties = properties(attribute.subAttributes);
+  const schema: JsonSchema = attribute.multiValued ? { type: "array", items: single } : single;
+  schema.description = attribute.description;
+  if (attribute.mutability === "readOnly") schema.readOnly = true;
+  if (attribute.mutability === "writeOnly" || attribute.returned === "never") schema.writeOnly = true;
+  return schema;
+}
+
+function properties(attributes: readonly ScimAttribute[]): Record<string, JsonSchema> {
+  return Object.fromEntries(attributes.map((attribute) => [attribute.name, attributeSchema(attribute)]));
+}
+
+function extensionSchema(extension: ScimSchema): JsonSchema {
+  return { type: "object", description: extension.description, properties: properties(extension.attributes) };
+}
+
+/**
+ * The JSON Schema of a User or Group as Roster writes and reads it, derived from the one
+ * attribute table (src/domain/scim-attributes.ts): core attributes at the top, each
+ * extension under its URN (RFC 7643 §3). Attribute names are case-insensitive in SCIM
+ * (RFC 7643 §2.1) and unknown keys are Roster's to refuse or ignore, so the schema is open.
+ */
+export function resourceJsonSchema(kind: ResourceKind): JsonSchema {
+  const { core, extensions } = resourceSchemas(kind);
+  return {
+    type: "object",
+    description: core.description,
+    properties: {
+      schemas: { type: "array", items: { type: "string" }, description: "The URNs of the schemas the resource carries" },
+      ...properties(core.attributes),
+      ...Object.fromEntries(extensions.map((extension) => [extension.id, extensionSchema(extension)])),
+    },
+  };
+}
+
+/** What a read answers: the same, with the attributes RFC 7643 §3.1 says are always there. */
+export function storedResourceJsonSchema(kind: ResourceKind): JsonSchema {
+  return { ...resourceJsonSchema(kind), required: ["schemas", "id", "meta"] };
+}
