@@ -1,3 +1,4 @@
+import SCIMMY from "scimmy";
 import { resourceSchemas, type ScimAttribute, type ScimSchema } from "../domain/scim-attributes";
 import type { ResourceKind } from "./normalize-request";
 
@@ -17,7 +18,7 @@ const TYPES: Record<ScimAttribute["type"], JsonSchema> = {
 };
 
 function attributeSchema(attribute: ScimAttribute): JsonSchema {
-  const single: JsonSchema = { ...TYPES[attribute.type] };
+  const single: JsonSchema = { ...TYPES[attribute.type], ...(attribute.referenceTypes?.includes("external") ? { format: "uri" } : {}) };
   if (attribute.subAttributes) single.properties = properties(attribute.subAttributes);
   const schema: JsonSchema = attribute.multiValued ? { type: "array", items: single } : single;
   schema.description = attribute.description;
@@ -44,6 +45,7 @@ export function resourceJsonSchema(kind: ResourceKind): JsonSchema {
   const { core, extensions } = resourceSchemas(kind);
   return {
     type: "object",
+    required: requiredNames(kind).filter((name) => findMutability(kind, name) !== "readOnly"),
     description: core.description,
     properties: {
       schemas: { type: "array", items: { type: "string" }, description: "The URNs of the schemas the resource carries" },
@@ -53,7 +55,17 @@ export function resourceJsonSchema(kind: ResourceKind): JsonSchema {
   };
 }
 
-/** What a read answers: the same, with the attributes RFC 7643 §3.1 says are always there. */
+/** The core attributes scimmy's schema definition (which /Schemas advertises) marks required: userName, displayName, id, meta. */
+function requiredNames(kind: ResourceKind): string[] {
+  const definition = (kind === "User" ? SCIMMY.Schemas.User : SCIMMY.Schemas.Group).definition as unknown as { attributes: Array<{ name: string; config?: { required?: boolean } }> };
+  return definition.attributes.filter((attribute) => attribute.config?.required).map((attribute) => attribute.name);
+}
+
+function findMutability(kind: ResourceKind, name: string): string | undefined {
+  return resourceSchemas(kind).core.attributes.find((attribute) => attribute.name === name)?.mutability;
+}
+
+/** What a read answers: every required attribute, the server-assigned ones included (RFC 7643 §3.1). */
 export function storedResourceJsonSchema(kind: ResourceKind): JsonSchema {
-  return { ...resourceJsonSchema(kind), required: ["schemas", "id", "meta"] };
+  return { ...resourceJsonSchema(kind), required: ["schemas", ...requiredNames(kind)] };
 }

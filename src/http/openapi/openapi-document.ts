@@ -58,7 +58,7 @@ function components(): JsonSchema {
           schemas: { type: "array", items: { type: "string" } },
           Operations: {
             type: "array",
-            items: { type: "object", required: ["op"], properties: { op: { type: "string", description: "add, remove or replace (any case)" }, path: { type: "string" }, value: {} } },
+            items: { type: "object", required: ["op"], properties: { op: { type: "string", pattern: "^([Aa][Dd][Dd]|[Rr][Ee][Mm][Oo][Vv][Ee]|[Rr][Ee][Pp][Ll][Aa][Cc][Ee])$", description: "add, remove or replace, in any case" }, path: { type: "string" }, value: {} } },
           },
         },
       },
@@ -77,7 +77,7 @@ function components(): JsonSchema {
         properties: {
           schemas: { type: "array", items: { type: "string" } },
           failOnErrors: { type: "integer" },
-          Operations: { type: "array", items: { type: "object", required: ["method"], properties: { method: { type: "string" }, bulkId: { type: "string" }, path: { type: "string" }, version: { type: "string" }, data: {} } } },
+          Operations: { type: "array", minItems: 1, items: { type: "object", required: ["method"], properties: { method: { type: "string" }, bulkId: { type: "string" }, path: { type: "string" }, version: { type: "string" }, data: {} } } },
         },
       },
       BulkResponse: {

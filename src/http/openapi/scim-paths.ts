@@ -24,8 +24,9 @@ const listing = [
   queryParameter("filter", "A SCIM filter (RFC 7644 §3.4.2.2)"),
   queryParameter("sortBy", "An attribute path to sort by (RFC 7644 §3.4.2.3)"),
   queryParameter("sortOrder", "ascending or descending", { type: "string", enum: ["ascending", "descending"] }),
-  queryParameter("startIndex", "1-based index of the first result (RFC 7644 §3.4.2.4)", { type: "integer", minimum: 1 }),
-  queryParameter("count", `Page size, default ${INPUT_LIMITS.defaultCount} (RFC 7644 §3.4.2.4)`, { type: "integer", minimum: 0 }),
+  // RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0, so any integer is valid
+  queryParameter("startIndex", "1-based index of the first result (RFC 7644 §3.4.2.4)", { type: "integer" }),
+  queryParameter("count", `Page size, default ${INPUT_LIMITS.defaultCount} (RFC 7644 §3.4.2.4)`, { type: "integer" }),
   queryParameter("cursor", "A cursor from a previous page's nextCursor, or empty for the first page (RFC 9865)"),
   ...selection,
 ];
