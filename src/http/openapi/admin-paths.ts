@@ -41,7 +41,7 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/tenants/{tenant}/policy": {
       get: operation("policy", "Read the tenant's policy", "readPolicy", { ...ok("The policy", ref("Policy")), ...NOT_FOUND }, inTenant()),
-      put: operation("policy", "Replace the tenant's policy", "replacePolicy", { ...ok("The policy", ref("Policy")), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("Policy")) }),
+      put: operation("policy", "Replace the tenant's policy", "replacePolicy", { ...ok("The policy", ref("Policy")), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("Policy"), false) }),
     },
     "/tenants/{tenant}/owner": {
       get: operation("owner", "Read the account owner", "readOwner", { ...ok("The owner"), ...NOT_FOUND }, inTenant()),
