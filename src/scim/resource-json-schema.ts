@@ -65,7 +65,8 @@ function findMutability(kind: ResourceKind, name: string): string | undefined {
   return resourceSchemas(kind).core.attributes.find((attribute) => attribute.name === name)?.mutability;
 }
 
-/** What a read answers: every required attribute, the server-assigned ones included (RFC 7643 §3.1). */
+/** What a read answers: whatever `attributes` asks for, the `returned: always` attributes are there (RFC 7644 §3.9). */
 export function storedResourceJsonSchema(kind: ResourceKind): JsonSchema {
-  return { ...resourceJsonSchema(kind), required: ["schemas", ...requiredNames(kind)] };
+  const always = resourceSchemas(kind).core.attributes.filter((attribute) => attribute.returned === "always").map((attribute) => attribute.name);
+  return { ...resourceJsonSchema(kind), required: ["schemas", ...always] };
 }
