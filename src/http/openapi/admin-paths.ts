@@ -64,7 +64,7 @@ export function adminPaths(): Record<string, PathItem> {
       get: operation("seats", "Seats used and the limit", "readSeats", { ...ok("The seats"), ...NOT_FOUND }, inTenant()),
     },
     "/tenants/{tenant}/users/{id}/erase": {
-      post: operation("users", "Erase a user's personal data (SPEC §4 Erase)", "eraseUser", { ...ok("The erased user", ref("User")), ...NOT_FOUND }, inTenant([user])),
+      post: operation("users", "Erase a user's personal data (SPEC §4 Erase)", "eraseUser", { ...ok("The erased user", ref("StoredUser")), ...NOT_FOUND }, inTenant([user])),
     },
     "/tenants/{tenant}/users/{id}/access": {
       get: operation("users", "Whether the user may log in now", "readAccess", { ...ok("The access decision"), ...NOT_FOUND }, inTenant([user])),

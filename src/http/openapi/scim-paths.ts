@@ -46,7 +46,7 @@ function resourcePaths(kind: ResourceKind): Record<string, PathItem> {
   const plural = `${kind}s`;
   const resource = ref(kind);
   const id = pathParameter("id", `The ${kind}'s id`);
-  const written = (description: string, status = "200") => ({ [status]: json(description, resource, SCIM_TYPES, status === "201" ? { ...ETAG, ...LOCATION } : ETAG) });
+  const written = (description: string, status = "200") => ({ [status]: json(description, ref(`Stored${kind}`), SCIM_TYPES, status === "201" ? { ...ETAG, ...LOCATION } : ETAG) });
   // Group PATCH answers 204 (SPEC §3); 200 with the group is documented for clients that ask for attributes (RFC 7644 §3.5.2)
   const patched: Responses = kind === "Group" ? { "204": noContent("Patched", ETAG), ...written("Patched; the group") } : written("Patched; the user");
   return {
