@@ -11,12 +11,13 @@
 # directory, a random ROSTER_BOOTSTRAP_TOKEN and rate limiting off, waits for
 # /healthz, and stops it at the end. SCIM2_TESTER_ARGS adds global options of
 # the scim2 command (e.g. "-c spc.json" to supply a ServiceProviderConfig).
-# The full verbose output goes to conformance/external/scim2-tester.log.
+# The full verbose output goes to conformance/external/scim2-tester.log; the
+# checker is installed into ~/.cache/roster/venvs on first use.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-venv="$here/.venv"
+# shellcheck source=local-roster.sh
+source "$here/local-roster.sh"
 log="$here/scim2-tester.log"
 server_log="$here/roster-server.log"
 
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --base) base="$2"; shift 2 ;;
     --token) token="$2"; shift 2 ;;
     --skip-extension) skip_extensions+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -37,52 +38,18 @@ if [[ -n "$base" && -z "$token" ]]; then
   exit 2
 fi
 
-# 1. the checker, in a virtualenv of its own
-if [[ ! -x "$venv/bin/scim2" ]]; then
-  echo "scim2-tester: creating $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --upgrade pip
-  "$venv/bin/pip" install --quiet -r "$here/requirements.txt"
-fi
+# 1. the checker, in a virtualenv of its own (under ~/.cache/roster/venvs)
+ensure_venv scim2-tester "$here/requirements.txt"
 echo "scim2-tester: $("$venv/bin/pip" show scim2-tester 2>/dev/null | sed -n 's/^Version: //p'), scim2-cli $("$venv/bin/pip" show scim2-cli 2>/dev/null | sed -n 's/^Version: //p')"
 
 # 2. a Roster of our own when no server was named
-server_pid=""
-data_dir=""
 described_dir=""
-stop_server() {
+stop_all() {
   if [[ -n "$described_dir" ]]; then rm -rf "$described_dir"; fi
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
-  if [[ -n "$data_dir" ]]; then rm -rf "$data_dir"; fi
+  stop_local_roster
 }
-trap stop_server EXIT
-
-if [[ -z "$base" ]]; then
-  (cd "$root" && npm run --silent build)
-  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-  token="$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')"
-  data_dir="$(mktemp -d)"
-  echo "roster: starting on port $port (log: $server_log)"
-  (cd "$root" && PORT="$port" ROSTER_BOOTSTRAP_TOKEN="$token" ROSTER_DATA_DIR="$data_dir" ROSTER_RATE_LIMIT=0 LOG_LEVEL="${LOG_LEVEL:-warn}" \
-    exec node dist/src/main.js) >"$server_log" 2>&1 &
-  server_pid=$!
-  healthy=""
-  for _ in $(seq 1 180); do
-    if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then healthy=1; break; fi
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 1
-  done
-  if [[ -z "$healthy" ]]; then
-    echo "roster: the server did not become healthy; its log:" >&2
-    tail -n 30 "$server_log" >&2
-    exit 1
-  fi
-  base="http://127.0.0.1:$port/scim/v2"
-fi
+trap stop_all EXIT
+if [[ -z "$base" ]]; then start_local_roster "$server_log"; fi
 
 # 3. optionally, the server's description without some schema extensions: the
 # checker fills every attribute with random values and has no generator for

@@ -16,6 +16,7 @@ import { TokenBuckets, rateLimit } from "./rate-limit";
 import { assignRequestId, locals } from "./request-context";
 import { refuseQueryToken } from "./refuse-query-token";
 import { createScimRouter } from "./scim-router";
+import { openApiRoute } from "./openapi/openapi-route";
 import { writeAdminErrors, writeScimErrors } from "./write-errors";
 
 export const MAX_BULK_OPERATIONS = INPUT_LIMITS.maxBulkOperations;
@@ -41,7 +42,8 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
       else res.status(503).json({ status: "unavailable" });
     }),
   );
-
+  // unauthenticated, like /healthz: the description holds no tenant data and clients generate code from it
+  app.get("/openapi.json", refuseQueryToken, openApiRoute());
 
   app.use("/oauth", refuseQueryToken, createOAuthTokenRouter({ ttlSeconds: config.oauthTokenTtl, buckets, logger }));
 

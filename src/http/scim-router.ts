@@ -304,6 +304,16 @@ export function createScimRouter(options: ScimRouterOptions): Router {
   const router = express.Router();
   router.use(answerScimJson);
   router.use(setBasepath);
+  // POST …/.search (RFC 7644 §3.4.3) is not offered: answered here, since scimmy's SearchRequest over
+  // both resource types reported both refusals and wrote a second response into a closed one
+  router.post(["/.search", "/Users/.search", "/Groups/.search"], function searchByPost(_req, _res, next) {
+    next(RosterError.notImplemented("Searching through this endpoint is not supported; use GET with filter"));
+  });
+  // /Me (RFC 7644 §3.11): a token is not a user. scimmy-routers read the user "" (400) and, for other
+  // methods, wrote a second response into a closed one
+  router.all("/Me", function me(_req, _res, next) {
+    next(RosterError.notImplemented("/Me is not supported: a SCIM token authenticates a client, not a user"));
+  });
   router.use("/Users", resourceRoutes("User"));
   router.use("/Groups", resourceRoutes("Group"));
   router.post("/Bulk", handleAsync(async function bulk(req, res) {

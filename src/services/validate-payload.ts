@@ -91,3 +91,8 @@ export function describeErrors(errors: ErrorObject[]): PayloadError[] {
     }
   });
 }
+
+/** The JSON Schema a payload is validated against, for the OpenAPI description (GET /openapi.json). */
+export function payloadSchema(name: PayloadName): Readonly<Record<string, unknown>> {
+  return SCHEMAS[name].schema as Readonly<Record<string, unknown>>;
+}

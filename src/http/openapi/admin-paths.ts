@@ -1,0 +1,82 @@
+import type { JsonSchema } from "../../scim/resource-json-schema";
+import { json, noContent, pathParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
+
+const JSON_TYPES = ["application/json"];
+const adminError = (description: string) => json(description, ref("AdminError"), JSON_TYPES);
+const COMMON_ERRORS: Responses = {
+  "401": adminError("No valid admin bearer token, or the admin API is disabled (ROSTER_ADMIN_TOKEN unset)"),
+  "429": adminError("Rate limited: retry after the Retry-After header's seconds"),
+  default: adminError("Any other error, `{status, detail, errors}` (SPEC §6)"),
+};
+const tenant = pathParameter("tenant", "The tenant's id");
+const user = pathParameter("id", "The user's id");
+const NOT_FOUND = { "404": adminError("No such tenant (or user, or token)") };
+const INVALID = { "400": adminError("The payload breaks its schema; `errors` names each path") };
+
+function operation(tag: string, summary: string, operationId: string, responses: Responses, more: Partial<Operation> = {}): Operation {
+  return { summary, operationId, tags: [`Admin ${tag}`], ...more, responses: { ...responses, ...COMMON_ERRORS } };
+}
+
+function body(schema: JsonSchema, required = true): unknown {
+  return { required, content: { "application/json": { schema } } };
+}
+
+const ok = (description: string, schema: JsonSchema = { type: "object" }) => ({ "200": json(description, schema, JSON_TYPES) });
+const created = (description: string, schema: JsonSchema = { type: "object" }) => ({ "201": json(description, schema, JSON_TYPES) });
+const listOf = (key: string) => ({ type: "object", required: [key], properties: { [key]: { type: "array", items: { type: "object" } } } });
+
+/**
+ * The paths under /admin/v1 (SPEC §6), as src/http/admin/*.ts serve them. Every
+ * /tenants/{tenant}/… path answers 404 for an unknown tenant.
+ */
+export function adminPaths(): Record<string, PathItem> {
+  const inTenant = (parameters: unknown[] = []) => ({ parameters: [tenant, ...parameters] });
+  return {
+    "/tenants": {
+      post: operation("tenants", "Create a tenant", "createTenant", { ...created("The tenant"), ...INVALID, "409": adminError("The tenant exists") }, { requestBody: body(ref("TenantCreate")) }),
+      get: operation("tenants", "List the tenants", "listTenants", ok("The tenants", listOf("tenants"))),
+    },
+    "/tenants/{tenant}": {
+      delete: operation("tenants", "Delete a tenant with all its data and audit log", "deleteTenant", { "204": noContent("Deleted"), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/policy": {
+      get: operation("policy", "Read the tenant's policy", "readPolicy", { ...ok("The policy", ref("Policy")), ...NOT_FOUND }, inTenant()),
+      put: operation("policy", "Replace the tenant's policy", "replacePolicy", { ...ok("The policy", ref("Policy")), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("Policy"), false) }),
+    },
+    "/tenants/{tenant}/owner": {
+      get: operation("owner", "Read the account owner", "readOwner", { ...ok("The owner"), ...NOT_FOUND }, inTenant()),
+      put: operation("owner", "Change the account owner", "changeOwner", { ...ok("The owner"), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("Owner")) }),
+    },
+    "/tenants/{tenant}/tokens": {
+      post: operation("tokens", "Issue a SCIM bearer token (shown once)", "issueToken", { ...created("The token"), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("Label"), false) }),
+      get: operation("tokens", "List the tenant's SCIM tokens (never the secrets)", "listTokens", { ...ok("The tokens", listOf("tokens")), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/tokens/{id}": {
+      delete: operation("tokens", "Revoke a SCIM token", "revokeToken", { "204": noContent("Revoked"), ...NOT_FOUND }, inTenant([pathParameter("id", "The token's id")])),
+    },
+    // OAuth 2.0 client credentials (issue 10, item 1): /tenants/{tenant}/oauth-clients and
+    // /tenants/{tenant}/oauth-clients/{clientId} belong here once their routes exist; POST
+    // /oauth/token (outside /admin/v1) goes into openapi-document.ts beside /healthz.
+    "/tenants/{tenant}/audit": {
+      get: operation("audit", "Read the audit log", "readAudit", { ...ok("A page of audit entries"), ...INVALID, ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/seats": {
+      get: operation("seats", "Seats used and the limit", "readSeats", { ...ok("The seats"), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/users/{id}/erase": {
+      post: operation("users", "Erase a user's personal data (SPEC §4 Erase)", "eraseUser", { ...ok("The erased user", ref("StoredUser")), ...NOT_FOUND }, inTenant([user])),
+    },
+    "/tenants/{tenant}/users/{id}/access": {
+      get: operation("users", "Whether the user may log in now", "readAccess", { ...ok("The access decision"), ...NOT_FOUND }, inTenant([user])),
+    },
+    "/tenants/{tenant}/users/{id}/sessions": {
+      post: operation("users", "Record a login session of the user", "createSession", { ...created("The session"), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Label"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/api-keys": {
+      post: operation("users", "Issue an API key of the user (shown once)", "createApiKey", { ...created("The API key"), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Label"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/credentials": {
+      get: operation("users", "The user's sessions and API keys", "readCredentials", { ...ok("The credentials"), ...NOT_FOUND }, inTenant([user])),
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { payloadSchema, type PayloadName } from "../../services/validate-payload";
+import { resourceJsonSchema, storedResourceJsonSchema, type JsonSchema } from "../../scim/resource-json-schema";
+import { adminPaths } from "./admin-paths";
+import { json, ref, type PathItem } from "./operations";
+import { scimPaths } from "./scim-paths";
+
+export const SCIM_BASE = "/scim/v2";
+export const ADMIN_BASE = "/admin/v1";
+
+const listResponse = (items: JsonSchema): JsonSchema => ({
+  type: "object",
+  required: ["schemas", "totalResults", "Resources"],
+  properties: {
+    schemas: { type: "array", items: { const: "urn:ietf:params:scim:api:messages:2.0:ListResponse" } },
+    totalResults: { type: "integer", minimum: 0 },
+    startIndex: { type: "integer", minimum: 1 },
+    itemsPerPage: { type: "integer", minimum: 0 },
+    nextCursor: { type: "string" },
+    previousCursor: { type: "string" },
+    Resources: { type: "array", items },
+  },
+});
+
+/** An admin payload schema of schemas/ as a component: the draft-07 keywords it uses mean the same in 2020-12. */
+function payloadComponent(name: PayloadName): JsonSchema {
+  const { $schema: _dialect, $id: _id, ...schema } = payloadSchema(name);
+  return schema;
+}
+
+function components(): JsonSchema {
+  return {
+    securitySchemes: {
+      scimToken: { type: "http", scheme: "bearer", description: "A tenant's SCIM token (POST /admin/v1/tenants/{t}/tokens)" },
+      adminToken: { type: "http", scheme: "bearer", description: "ROSTER_ADMIN_TOKEN" },
+    },
+    schemas: {
+      User: resourceJsonSchema("User"),
+      Group: resourceJsonSchema("Group"),
+      StoredUser: storedResourceJsonSchema("User"),
+      StoredGroup: storedResourceJsonSchema("Group"),
+      UserList: listResponse(ref("StoredUser")),
+      GroupList: listResponse(ref("StoredGroup")),
+      DiscoveryList: listResponse({ type: "object" }),
+      ScimError: {
+        type: "object",
+        required: ["schemas", "status"],
+        properties: {
+          schemas: { type: "array", items: { const: "urn:ietf:params:scim:api:messages:2.0:Error" } },
+          status: { type: "string", pattern: "^[1-5][0-9]{2}$" },
+          scimType: { type: "string" },
+          detail: { type: "string" },
+        },
+      },
+      PatchOp: {
+        type: "object",
+        required: ["Operations"],
+        properties: {
+          schemas: { type: "array", items: { type: "string" } },
+          Operations: {
+            type: "array",
+            items: { type: "object", required: ["op"], properties: { op: { type: "string", pattern: "^([Aa][Dd][Dd]|[Rr][Ee][Mm][Oo][Vv][Ee]|[Rr][Ee][Pp][Ll][Aa][Cc][Ee])$", description: "add, remove or replace, in any case" }, path: { type: "string" }, value: {} } },
+          },
+        },
+      },
+      SearchRequest: {
+        type: "object",
+        properties: {
+          schemas: { type: "array", items: { const: "urn:ietf:params:scim:api:messages:2.0:SearchRequest" } },
+          filter: { type: "string" }, sortBy: { type: "string" }, sortOrder: { type: "string" },
+          startIndex: { type: "integer" }, count: { type: "integer" },
+          attributes: { type: "array", items: { type: "string" } }, excludedAttributes: { type: "array", items: { type: "string" } },
+        },
+      },
+      BulkRequest: {
+        type: "object",
+        required: ["Operations"],
+        properties: {
+          schemas: { type: "array", items: { type: "string" } },
+          failOnErrors: { type: "integer" },
+          Operations: { type: "array", minItems: 1, items: { type: "object", required: ["method"], properties: { method: { type: "string" }, bulkId: { type: "string" }, path: { type: "string" }, version: { type: "string" }, data: {} } } },
+        },
+      },
+      BulkResponse: {
+        type: "object",
+        required: ["schemas", "Operations"],
+        properties: {
+          schemas: { type: "array", items: { const: "urn:ietf:params:scim:api:messages:2.0:BulkResponse" } },
+          Operations: { type: "array", items: { type: "object", required: ["method", "status"], properties: { method: { type: "string" }, bulkId: { type: "string" }, location: { type: "string" }, version: { type: "string" }, status: { type: "string" }, response: {} } } },
+        },
+      },
+      ServiceProviderConfig: {
+        type: "object",
+        required: ["schemas", "patch", "bulk", "filter", "changePassword", "sort", "etag", "authenticationSchemes"],
+        properties: { schemas: { type: "array", items: { type: "string" } }, authenticationSchemes: { type: "array", items: { type: "object" } } },
+      },
+      AdminError: {
+        type: "object",
+        required: ["status", "detail", "errors"],
+        properties: { status: { type: "integer" }, detail: { type: "string" }, errors: { type: "array" } },
+      },
+      TenantCreate: payloadComponent("tenantCreate"),
+      Policy: payloadComponent("policy"),
+      Owner: payloadComponent("owner"),
+      Label: payloadComponent("label"),
+    },
+  };
+}
+
+/** Prefixes each path of a table and puts one security requirement on each of its operations. */
+function mounted(base: string, paths: Record<string, PathItem>, scheme: string): Record<string, PathItem> {
+  return Object.fromEntries(Object.entries(paths).map(([path, item]) => [
+    `${base}${path}`,
+    Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, { ...operation, security: [{ [scheme]: [] }] }])),
+  ]));
+}
+
+/**
+ * The OpenAPI 3.1 description Roster serves at GET /openapi.json: the SCIM API (RFC 7644),
+ * the admin API (SPEC §6) and the unauthenticated endpoints. Component schemas of users and
+ * groups come from the attribute table; test/http/openapi.test.ts compares the paths with the
+ * app's routes both ways and validates real responses against the schemas.
+ */
+export function buildOpenApiDocument(version: string): JsonSchema {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Roster",
+      version,
+      description: "SCIM 2.0 provisioning (RFC 7643, RFC 7644) and Roster's admin API. SCIM attribute names are case-insensitive (RFC 7643 §2.1).",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    paths: {
+      "/healthz": {
+        get: {
+          summary: "Liveness and database reachability", operationId: "health", tags: ["Service"],
+          responses: { "200": json("Up", { type: "object", properties: { status: { const: "ok" } } }, ["application/json"]), "503": json("The database is unreachable", { type: "object" }, ["application/json"]) },
+        },
+      },
+      "/openapi.json": {
+        get: { summary: "This description", operationId: "openapi", tags: ["Service"], responses: { "200": json("OpenAPI 3.1", { type: "object" }, ["application/json"]) } },
+      },
+      ...mounted(SCIM_BASE, scimPaths(), "scimToken"),
+      ...mounted(ADMIN_BASE, adminPaths(), "adminToken"),
+    },
+    components: components(),
+  };
+}
