@@ -54,9 +54,13 @@ export function adminPaths(): Record<string, PathItem> {
     "/tenants/{tenant}/tokens/{id}": {
       delete: operation("tokens", "Revoke a SCIM token", "revokeToken", { "204": noContent("Revoked"), ...NOT_FOUND }, inTenant([pathParameter("id", "The token's id")])),
     },
-    // OAuth 2.0 client credentials (issue 10, item 1): /tenants/{tenant}/oauth-clients and
-    // /tenants/{tenant}/oauth-clients/{clientId} belong here once their routes exist; POST
-    // /oauth/token (outside /admin/v1) goes into openapi-document.ts beside /healthz.
+    "/tenants/{tenant}/oauth-clients": {
+      post: operation("oauth-clients", "Create an OAuth 2.0 client for the token endpoint (its secret shown once)", "createOAuthClient", { ...created("The client with its secret"), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("Label"), false) }),
+      get: operation("oauth-clients", "List the tenant's OAuth clients (never the secrets)", "listOAuthClients", { ...ok("The clients", listOf("oauthClients")), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/oauth-clients/{clientId}": {
+      delete: operation("oauth-clients", "Delete an OAuth client; its access tokens stop working at once", "deleteOAuthClient", { "204": noContent("Deleted"), ...NOT_FOUND }, inTenant([pathParameter("clientId", "The client's id")])),
+    },
     "/tenants/{tenant}/audit": {
       get: operation("audit", "Read the audit log", "readAudit", { ...ok("A page of audit entries"), ...INVALID, ...NOT_FOUND }, inTenant()),
     },

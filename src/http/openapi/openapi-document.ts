@@ -102,6 +102,7 @@ function components(): JsonSchema {
       Policy: payloadComponent("policy"),
       Owner: payloadComponent("owner"),
       Label: payloadComponent("label"),
+      OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
     },
   };
 }
@@ -134,6 +135,22 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         get: {
           summary: "Liveness and database reachability", operationId: "health", tags: ["Service"],
           responses: { "200": json("Up", { type: "object", properties: { status: { const: "ok" } } }, ["application/json"]), "503": json("The database is unreachable", { type: "object" }, ["application/json"]) },
+        },
+      },
+      "/oauth/token": {
+        post: {
+          summary: "OAuth 2.0 client credentials grant (RFC 6749 §4.4): a bearer token for SCIM", operationId: "oauthToken", tags: ["Service"],
+          requestBody: {
+            required: true,
+            content: { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["grant_type"], properties: { grant_type: { const: "client_credentials" }, client_id: { type: "string" }, client_secret: { type: "string" } } } } },
+          },
+          responses: {
+            "200": json("The access token", { type: "object", required: ["access_token", "token_type", "expires_in"], properties: { access_token: { type: "string" }, token_type: { const: "Bearer" }, expires_in: { type: "integer" } } }, ["application/json"]),
+            "400": json("invalid_request or unsupported_grant_type (RFC 6749 §5.2)", ref("OAuthError"), ["application/json"]),
+            "401": json("invalid_client, with WWW-Authenticate (RFC 6749 §5.2)", ref("OAuthError"), ["application/json"]),
+            "405": json("Not POST", ref("OAuthError"), ["application/json"]),
+            "429": json("Rate limited: retry after the Retry-After header's seconds", { type: "object" }, ["application/json"]),
+          },
         },
       },
       "/openapi.json": {
