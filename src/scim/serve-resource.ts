@@ -2,6 +2,7 @@ import SCIMMY from "scimmy";
 import type { ScimJson } from "../domain/types";
 import { getGroup } from "../services/group-service";
 import { groupDocToScim } from "../services/group-resource";
+import { userDocToScim } from "../services/user-resource";
 import { getUser } from "../services/user-service";
 import { memberIdsOf } from "../store/membership-store";
 import { groupIngress, guarded, userIngress, userJson, type ScimContext, type TargetResource } from "./declare-resources";
@@ -15,11 +16,12 @@ import { serializeResource } from "./serialize-resource";
  */
 
 /** GET /Users/:id, /Groups/:id (RFC 7644 §3.4.1), as scimmy's `read` with Roster's egress. */
-export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMembers: boolean; basepath: string }): Promise<ScimJson> {
+export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMemberships: boolean; basepath: string }): Promise<ScimJson> {
   const json = await guarded(async () => {
-    if (kind === "User") return userJson(tenant, await getUser(tenant, id));
+    // withMemberships: a group's members, a user's groups
+    if (kind === "User") return options.withMemberships ? userJson(tenant, await getUser(tenant, id)) : userDocToScim(await getUser(tenant, id));
     const doc = await getGroup(tenant, id);
-    return groupDocToScim(doc, options.withMembers ? await memberIdsOf(doc.tenant, doc._id) : undefined);
+    return groupDocToScim(doc, options.withMemberships ? await memberIdsOf(doc.tenant, doc._id) : undefined);
   });
   return serializeResource(kind, json, options.basepath);
 }
