@@ -167,8 +167,8 @@ function resourceRoutes(kind: ResourceKind): Router {
     // scimmy still refuses the query parameters it refuses on a read (a malformed filter, …)
     new (Resource())(req.params.id, query(req));
     // Entra reads groups with excludedAttributes=members: a big member list is then not loaded at all
-    const withMembers = kind === "User" || selectsAttribute(selection(req), "members");
-    const resource = await readResource(kind, locals(res).tenant!, req.params.id, { withMembers, basepath: `${origin(req)}${req.baseUrl}` });
+    const withMemberships = selectsAttribute(selection(req), kind === "User" ? "groups" : "members");
+    const resource = await readResource(kind, locals(res).tenant!, req.params.id, { withMemberships, basepath: `${origin(req)}${req.baseUrl}` });
     const version = (resource.meta as { version?: string }).version;
     if (version && noneMatch(req.header("if-none-match"), version)) {
       res.setHeader("ETag", version);

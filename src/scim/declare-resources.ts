@@ -7,8 +7,7 @@ import { createGroup, getGroup, removeGroup, replaceGroup } from "../services/gr
 import type { GroupDoc, UserDoc } from "../store/documents";
 import type { GroupAttributes } from "../store/group-store";
 import { ConcurrentWrite, createUser, getUser, removeUser, replaceUser } from "../services/user-service";
-import { findGroups } from "../store/group-store";
-import { groupIdsOf, memberIdsOf } from "../store/membership-store";
+import { groupsOfUsers, memberIdsOf } from "../store/membership-store";
 import { groupDocToScim, scimToGroupFields } from "../services/group-resource";
 import { applyGroupPatch } from "./group-patch";
 import { toScimmyError } from "./scim-error";
@@ -202,7 +201,5 @@ function relaxCanonicalValues(): void {
 
 /** The SCIM User with its read-only `groups` (RFC 7643 §4.1.2). */
 export async function userJson(tenant: string, doc: Parameters<typeof userDocToScim>[0]): Promise<ScimJson> {
-  const groupIds = await groupIdsOf(tenant, doc._id);
-  const groups = groupIds.length ? (await findGroups(tenant, groupIds)).map((group) => ({ value: group._id, display: group.displayName })) : [];
-  return userDocToScim(doc, groups);
+  return userDocToScim(doc, (await groupsOfUsers(tenant, [doc._id])).get(doc._id) ?? []);
 }

@@ -1,8 +1,8 @@
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import type { GroupDoc, UserDoc } from "../store/documents";
-import { findGroups, listGroups } from "../store/group-store";
-import { groupIdsOfUsers, memberIdsOf } from "../store/membership-store";
+import { listGroups } from "../store/group-store";
+import { groupsOfUsers, memberIdsOf } from "../store/membership-store";
 import { supportsElemMatchDocuments } from "../store/capabilities";
 import { listUsers } from "../store/user-store";
 import { afterPosition, decodeCursor, encodeCursor, type CursorValue } from "./cursor";
@@ -77,7 +77,7 @@ export async function listResources(kind: "User" | "Group", tenant: string, quer
   // count=0 asks for no resources: there is no last one to continue after
   const hasMore = useCursor && docs.length > 0 && page.docs.length > count;
 
-  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[]) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"), usersBaseOf(basepath));
+  const json = kind === "User" ? await usersJson(tenant, docs as UserDoc[], selectsAttribute(selection, "groups")) : await groupsJson(tenant, docs as GroupDoc[], selectsAttribute(selection, "members"), usersBaseOf(basepath));
   // serialized as scimmy would (meta.location, never-returned attributes); Roster applies attributes/excludedAttributes
   const resources = json.map((resource) => projectAttributes(serializeResource(kind, resource, basepath), selection));
 
@@ -125,16 +125,11 @@ function isCursorValue(value: unknown): value is CursorValue {
   return value === null || value instanceof Date || ["string", "number", "boolean"].includes(typeof value);
 }
 
-async function usersJson(tenant: string, docs: UserDoc[]): Promise<ScimJson[]> {
-  const memberships = await groupIdsOfUsers(tenant, docs.map((doc) => doc._id));
-  const groupIds = [...new Set([...memberships.values()].flat())];
-  const names = new Map((await findGroups(tenant, groupIds)).map((group) => [group._id, group.displayName]));
-  return docs.map((doc) =>
-    userDocToScim(
-      doc,
-      (memberships.get(doc._id) ?? []).map((value) => ({ value, display: names.get(value) ?? "" })),
-    ),
-  );
+async function usersJson(tenant: string, docs: UserDoc[], withGroups: boolean): Promise<ScimJson[]> {
+  // a selection without `groups` (RFC 7644 §3.9): their memberships are not read at all
+  if (!withGroups) return docs.map((doc) => userDocToScim(doc));
+  const groups = await groupsOfUsers(tenant, docs.map((doc) => doc._id));
+  return docs.map((doc) => userDocToScim(doc, groups.get(doc._id) ?? []));
 }
 
 async function groupsJson(tenant: string, docs: GroupDoc[], withMembers: boolean, usersBase: string): Promise<ScimJson[]> {

@@ -2,6 +2,7 @@ import SCIMMY from "scimmy";
 import type { ScimJson } from "../domain/types";
 import { getGroup } from "../services/group-service";
 import { groupDocToScim } from "../services/group-resource";
+import { userDocToScim } from "../services/user-resource";
 import { getUser } from "../services/user-service";
 import type { GroupDoc } from "../store/documents";
 import { memberIdsOf } from "../store/membership-store";
@@ -17,10 +18,11 @@ import { serializeResource } from "./serialize-resource";
  */
 
 /** GET /Users/:id, /Groups/:id (RFC 7644 §3.4.1), as scimmy's `read` with Roster's egress. */
-export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMembers: boolean; basepath: string }): Promise<ScimJson> {
+export async function readResource(kind: "User" | "Group", tenant: string, id: string, options: { withMemberships: boolean; basepath: string }): Promise<ScimJson> {
   const json = await guarded(async () => {
-    if (kind === "User") return userJson(tenant, await getUser(tenant, id));
-    return groupJson(await getGroup(tenant, id), options);
+    // withMemberships: a group's members, a user's groups
+    if (kind === "User") return options.withMemberships ? userJson(tenant, await getUser(tenant, id)) : userDocToScim(await getUser(tenant, id));
+    return groupJson(await getGroup(tenant, id), { withMembers: options.withMemberships, basepath: options.basepath });
   });
   return serializeResource(kind, json, options.basepath);
 }

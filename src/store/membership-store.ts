@@ -1,4 +1,4 @@
-import { MembershipModel, UserModel } from "./models";
+import { GroupModel, MembershipModel, UserModel } from "./models";
 import { isDuplicateKey } from "./translate-store-error";
 
 /** Ids per query or insert: keeps each command far below MongoDB's 16 MB limit for any list size. */
@@ -133,6 +133,31 @@ export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promis
     if (groupIds) groupIds.push(row.groupId);
     else byUser.set(row.userId, [row.groupId]);
   }
+  return byUser;
+}
+
+/** A group a user is a member of, as the user's `groups` attribute names it. */
+export interface GroupOfUser {
+  value: string;
+  display: string;
+}
+
+/**
+ * The groups of several users at once (a list page, or one user read): their memberships, then
+ * the names of those groups, two round trips for any number of users. (A `$lookup` would be one,
+ * but mongo-java-server runs an aggregation's `$match` without its index: 50 ms a user at 5,000 users.)
+ */
+export async function groupsOfUsers(tenant: string, userIds: string[]): Promise<Map<string, GroupOfUser[]>> {
+  const byUser = new Map<string, GroupOfUser[]>();
+  const memberships = await groupIdsOfUsers(tenant, userIds);
+  const groupIds = [...new Set([...memberships.values()].flat())];
+  if (!groupIds.length) return byUser;
+  // one id: exactly the keys of the {tenant, _id} index, which mongo-java-server uses only then
+  const query = { tenant, _id: groupIds.length === 1 ? groupIds[0] : { $in: groupIds } };
+  const groups = (await GroupModel.collection.find(query as never, { projection: { displayName: 1 } }).toArray()) as unknown as Array<{ _id: string; displayName: string }>;
+  const names = new Map(groups.map((group) => [group._id, group.displayName]));
+  // a membership whose group is gone (a deletion cut short) names no group
+  for (const [userId, ids] of memberships) byUser.set(userId, ids.filter((id) => names.has(id)).map((id) => ({ value: id, display: names.get(id)! })));
   return byUser;
 }
 

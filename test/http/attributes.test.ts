@@ -107,6 +107,39 @@ describe("attributes and excludedAttributes (RFC 7644 §3.4.2.5)", () => {
       expect(replaced.status).to.equal(200);
       expect(replaced.body).to.deep.equal({ schemas: [CORE_USER], id: created.id, userName: "attr.user" });
     });
+
+    it("answers a user's groups exactly when the selection keeps them, the same by id and by filter [groups]", async () => {
+      const tenant = await freshTenant(server);
+      const user = await createUser(tenant, "grouped.user");
+      await createUser(tenant, "other.user");
+      const first = await createGroup(tenant, "First Group", [user.id]);
+      const second = await createGroup(tenant, "Second Group", [user.id]);
+      const full = await tenant.scim("GET", `/Users/${user.id}`);
+      expect(full.status).to.equal(200);
+      const groups = [...full.body.groups].sort((a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value));
+      const expected = [{ value: first.id, display: "First Group" }, { value: second.id, display: "Second Group" }].sort((a, b) => a.value.localeCompare(b.value));
+      expect(groups.map(({ value, display }: { value: string; display: string }) => ({ value, display }))).to.deep.equal(expected);
+      const selections: Array<[string, boolean]> = [
+        ["", true],
+        ["attributes=groups", true],
+        ["attributes=groups.display", true],
+        ["attributes=userName,groups", true],
+        ["excludedAttributes=userName", true],
+        ["attributes=userName", false],
+        ["excludedAttributes=groups", false],
+        ["excludedAttributes=groups,emails", false],
+      ];
+      for (const [selection, keepsGroups] of selections) {
+        const byId = await tenant.scim("GET", `/Users/${user.id}${selection ? `?${selection}` : ""}`);
+        const listed = await list(tenant, `/Users${filterQuery('userName eq "grouped.user"', selection)}`);
+        for (const [how, body] of [["by id", byId.body], ["by filter", listed.Resources[0]]] as const) {
+          expect(body.id, `${how} ${selection}`).to.equal(user.id);
+          if (!keepsGroups) expect(body, `${how} ${selection}`).not.to.have.property("groups");
+          else expect(body.groups, `${how} ${selection}`).to.have.deep.members(full.body.groups.map((group: Record<string, unknown>) => (selection.includes("groups.display") ? { display: group.display } : group)));
+        }
+        expect(byId.body, selection).to.deep.equal(listed.Resources[0]);
+      }
+    });
   });
 
   describe("GET /Groups", () => {
