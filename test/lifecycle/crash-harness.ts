@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { queryAudit } from "../../src/store/audit-store";
 import { listCredentials } from "../../src/store/credential-store";
 import { findGroupIdsLedBy } from "../../src/store/group-store";
-import { TransitionModel } from "../../src/store/models";
+import { AuditModel, GroupModel, TransitionModel, UserModel } from "../../src/store/models";
 import { deleteTenantCascade } from "../../src/store/tenant-store";
 import { findAnyUser, findReportIds } from "../../src/store/user-store";
 import { createTenant, issueToken } from "../../src/services/tenant-admin";
@@ -224,6 +224,7 @@ async function check(round: Round): Promise<Pick<CrashReport, "leadersOffboarded
     else {
       halfOffboarded++;
       problems.push(`${tenant}: leader ${leader.id} half-offboarded ${JSON.stringify({ active: user.active, removed: Boolean(user.deletedAt), reports: reports.length, groups: groups.length, main: main.length, reassigned: reassigned.length, kept })}`);
+      problems.push(`${tenant}: leader ${leader.id} as stored: ${JSON.stringify(await storedState(tenant, leader.id))}`);
     }
     const acknowledged = leader.answered !== null && leader.answered >= 200 && leader.answered < 300;
     if (acknowledged && !full) {
@@ -239,4 +240,18 @@ async function check(round: Round): Promise<Pick<CrashReport, "leadersOffboarded
     }
   }
   return { leadersOffboarded, leadersUntouched, halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems };
+}
+
+/**
+ * What the database holds about a leader, read so that no index can answer ($or is never narrowed
+ * by an index): tells a stale index answer from a cascade that did not run.
+ */
+async function storedState(tenant: string, leaderId: string): Promise<Record<string, unknown>> {
+  const scan = { $or: [{ tenant }, { tenant: `${tenant}\u0000none` }] };
+  const user = await UserModel.findOne({ ...scan, _id: leaderId }, { version: 1, active: 1, deletedAt: 1, lastTransition: 1 }).lean().exec();
+  const reports = await UserModel.find({ ...scan, "enterprise.manager.value": leaderId }, { _id: 1, deletedAt: 1 }).lean().exec();
+  const groups = await GroupModel.find({ ...scan, "roster.manager.value": leaderId }, { _id: 1 }).lean().exec();
+  const transitions = await TransitionModel.find({ ...scan, userId: leaderId }, { before: 0, after: 0 }).lean().exec();
+  const audit = await AuditModel.find({ ...scan, $and: [{ $or: [{ target: leaderId }, { cause: leaderId }] }] }, { _id: 1, action: 1, at: 1 }).lean().exec();
+  return { user, reports, groups, transitions, audit };
 }
