@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { queryAudit } from "../../src/store/audit-store";
 import { listCredentials } from "../../src/store/credential-store";
 import { findGroupIdsLedBy } from "../../src/store/group-store";
-import { TransitionModel } from "../../src/store/models";
+import { AuditModel, GroupModel, TransitionModel, UserModel } from "../../src/store/models";
 import { deleteTenantCascade } from "../../src/store/tenant-store";
 import { findAnyUser, findReportIds } from "../../src/store/user-store";
 import { createTenant, issueToken } from "../../src/services/tenant-admin";
@@ -48,7 +48,29 @@ export interface CrashReport {
  */
 const KILL_WINDOW_FACTOR = 1.3;
 
-const ENV = { ROSTER_LEASE_MS: "400", ROSTER_JOB_INTERVAL_MS: "150", LOG_LEVEL: "warn" };
+export const CRASH_ENV = { ROSTER_LEASE_MS: "400", ROSTER_JOB_INTERVAL_MS: "150", LOG_LEVEL: "warn" };
+
+/**
+ * How long nothing may be pending before a round counts as settled: a write the killed process sent
+ * just before the kill can still land after the process exited (the database reads it from the
+ * closed connection, queued behind other writes: on H2 every write waits for one lock and a commit),
+ * e.g. a transition recorded after the harness last saw none pending, which the check then counts
+ * as kept while its user is untouched. Such a transition's lease ran out already: longer than a
+ * lease plus a sweep, the resumer aborts (or finishes) it before the second look.
+ */
+const QUIET_MS = 2 * (Number(CRASH_ENV.ROSTER_LEASE_MS) + Number(CRASH_ENV.ROSTER_JOB_INTERVAL_MS));
+
+/** Waits until no transition of the tenant is pending, twice QUIET_MS apart (a resumer with CRASH_ENV running); false after 30 s. */
+export async function settle(tenant: string): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  const nonePending = async () => (await TransitionModel.countDocuments({ tenant, status: "pending" }).exec()) === 0;
+  while (Date.now() < deadline) {
+    if (!(await waitFor(nonePending, Math.max(0, deadline - Date.now()), 100))) return false;
+    await sleep(QUIET_MS);
+    if (await nonePending()) return true;
+  }
+  return false;
+}
 
 interface Leader {
   id: string;
@@ -76,14 +98,14 @@ interface Round {
 export async function runCrashRounds(options: CrashOptions): Promise<CrashReport> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const resumer = await startRosterChild(ENV, options.database);
+  const resumer = await startRosterChild(CRASH_ENV, options.database);
   const report: CrashReport = { kills: 0, leadersOffboarded: 0, leadersUntouched: 0, answeredBeforeKill: 0, halfOffboarded: 0, duplicateEntries: 0, acknowledgedWritesLost: 0, problems: [], elapsedMs: 0 };
   let takesMs = 0;
   try {
     // the first kill comes only once every write is answered: that round measures how long they take
     for (let kill = 1; kill <= options.kills; kill++) {
       const roundStarted = Date.now();
-      const victim = await startRosterChild(ENV, options.database);
+      const victim = await startRosterChild(CRASH_ENV, options.database);
       const killAfterMs = kill === 1 ? Infinity : Math.random() * (options.killWindowMs ?? KILL_WINDOW_FACTOR * takesMs);
       // a set-up that fails must not leave the victim running after the run
       const round = await oneRound(victim, resumer.url, killAfterMs).catch(async (error: unknown) => {
@@ -93,7 +115,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashReport
       if (round.answeredAllMs !== null) takesMs = kill === 1 ? round.answeredAllMs : 0.7 * takesMs + 0.3 * round.answeredAllMs;
       report.kills++;
       // the resumer finishes (or aborts) whatever the killed process left pending
-      const settled = await waitFor(async () => (await TransitionModel.countDocuments({ tenant: round.tenant, status: "pending" }).exec()) === 0, 30_000, 100);
+      const settled = await settle(round.tenant);
       if (!settled) report.problems.push(`${round.tenant}: transitions still pending`);
       const verdict = await check(round);
       report.leadersOffboarded += verdict.leadersOffboarded;
@@ -224,6 +246,7 @@ async function check(round: Round): Promise<Pick<CrashReport, "leadersOffboarded
     else {
       halfOffboarded++;
       problems.push(`${tenant}: leader ${leader.id} half-offboarded ${JSON.stringify({ active: user.active, removed: Boolean(user.deletedAt), reports: reports.length, groups: groups.length, main: main.length, reassigned: reassigned.length, kept })}`);
+      problems.push(`${tenant}: leader ${leader.id} as stored: ${JSON.stringify(await storedState(tenant, leader.id))}`);
     }
     const acknowledged = leader.answered !== null && leader.answered >= 200 && leader.answered < 300;
     if (acknowledged && !full) {
@@ -239,4 +262,18 @@ async function check(round: Round): Promise<Pick<CrashReport, "leadersOffboarded
     }
   }
   return { leadersOffboarded, leadersUntouched, halfOffboarded, duplicateEntries, acknowledgedWritesLost, problems };
+}
+
+/**
+ * What the database holds about a leader, read so that no index can answer ($or is never narrowed
+ * by an index): tells a stale index answer from a cascade that did not run.
+ */
+async function storedState(tenant: string, leaderId: string): Promise<Record<string, unknown>> {
+  const scan = { $or: [{ tenant }, { tenant: `${tenant}\u0000none` }] };
+  const user = await UserModel.findOne({ ...scan, _id: leaderId }, { version: 1, active: 1, deletedAt: 1, lastTransition: 1 }).lean().exec();
+  const reports = await UserModel.find({ ...scan, "enterprise.manager.value": leaderId }, { _id: 1, deletedAt: 1 }).lean().exec();
+  const groups = await GroupModel.find({ ...scan, "roster.manager.value": leaderId }, { _id: 1 }).lean().exec();
+  const transitions = await TransitionModel.find({ ...scan, userId: leaderId }, { before: 0, after: 0 }).lean().exec();
+  const audit = await AuditModel.find({ ...scan, $and: [{ $or: [{ target: leaderId }, { cause: leaderId }] }] }, { _id: 1, action: 1, at: 1 }).lean().exec();
+  return { checkedAt: new Date(), user, reports, groups, transitions, audit };
 }
