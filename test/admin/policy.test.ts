@@ -24,14 +24,14 @@ describe("/admin/v1/tenants/:tenant/policy", () => {
       const tenant = await newTenant(server);
       const policy = await tenant.admin("GET", "/policy");
       expect(policy.status).to.equal(200);
-      expect(policy.body).to.deep.equal({ requiredProfileFields: [], reassignReportsTo: "manager-then-owner", groupMembershipsOnDeactivate: "keep", revokeApiKeys: true, seatLimit: null });
+      expect(policy.body).to.deep.equal({ requiredProfileFields: [], reassignReportsTo: "manager-then-owner", groupMembershipsOnDeactivate: "keep", revokeApiKeys: true, seatLimit: null, unknownAttributes: "ignore" });
     });
   });
 
   describe("PUT", () => {
     it("stores and returns the whole policy", async () => {
       const tenant = await newTenant(server);
-      const wanted = { requiredProfileFields: ["name.givenName", "emails", DEPARTMENT], reassignReportsTo: "block", groupMembershipsOnDeactivate: "remove", revokeApiKeys: false, seatLimit: 10 };
+      const wanted = { requiredProfileFields: ["name.givenName", "emails", DEPARTMENT], reassignReportsTo: "block", groupMembershipsOnDeactivate: "remove", revokeApiKeys: false, seatLimit: 10, unknownAttributes: "reject" };
       const put = await tenant.admin("PUT", "/policy", wanted);
       expect(put.status).to.equal(200);
       expect(put.body).to.deep.equal(wanted);
