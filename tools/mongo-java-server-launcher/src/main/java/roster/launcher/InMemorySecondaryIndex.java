@@ -25,7 +25,7 @@ import java.util.Set;
  * documents in chunks, each under the collection's lock. Adding is idempotent and
  * removing an absent entry is a no-op, so a write that lands on a document the
  * pass has not reached yet leaves exactly what the pass will find. Queries use it
- * only once the pass is complete. The collection's lock guards it.
+ * only once the pass is complete (or at once, when it was created on an empty collection). The collection's lock guards it.
  */
 final class InMemorySecondaryIndex extends Index<Object> {
 
@@ -160,7 +160,7 @@ final class InMemorySecondaryIndex extends Index<Object> {
 
     @Override
     public boolean isEmpty() {
-        // never "empty", so opening or creating it does not scan the collection twice (it fills lazily)
+        // never "empty", so opening or creating it does not scan the collection twice (a background pass fills it)
         return false;
     }
 
