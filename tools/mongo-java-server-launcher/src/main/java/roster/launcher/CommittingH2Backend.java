@@ -116,6 +116,13 @@ final class CommittingH2Backend extends H2Backend {
         return new RosterH2Database(databaseName, getMvStore(), getCursorRegistry());
     }
 
+    /** Starts filling every database's in-memory indexes; queries scan until each is complete. */
+    void fillIndexesInBackground() {
+        for (String name : listDatabaseNames()) {
+            if (resolveDatabase(name) instanceof RosterH2Database database) database.fillIndexesInBackground();
+        }
+    }
+
     @Override
     public String toString() {
         return "H2 MVStore " + store.getFileStore().getFileName() + " (durability " + durability.name().toLowerCase(Locale.ROOT) + ")";

@@ -20,17 +20,21 @@ import java.util.Set;
  * implement (it ignores such indexes and scans).
  *
  * <p>Nothing of it is written to the data file, so there is nothing to keep
- * consistent across a crash: it is filled from the stored documents by one pass
- * over the collection the first time a query can use it (see
- * {@link IndexNarrowingH2Collection}), and kept up to date by every write after
- * that. Until then writes leave it alone. The collection's lock guards it.
+ * consistent across a crash: every write maintains it from the moment it exists,
+ * and a background pass (see {@link IndexNarrowingH2Collection}) adds the stored
+ * documents in chunks, each under the collection's lock. Adding is idempotent and
+ * removing an absent entry is a no-op, so a write that lands on a document the
+ * pass has not reached yet leaves exactly what the pass will find. Queries use it
+ * only once the pass is complete (or at once, when it was created on an empty collection). The collection's lock guards it.
  */
 final class InMemorySecondaryIndex extends Index<Object> {
 
     private static final String ID_FIELD = "_id";
 
     private final Map<KeyValue, Set<Object>> positionsByKey = new HashMap<>();
-    private boolean filled;
+    private volatile boolean filled;
+    /** whether some document gave an indexed field an array: then one document has several keys */
+    private boolean multiKey;
 
     InMemorySecondaryIndex(String name, List<IndexKey> keys) {
         // sparse: the collection then accepts a null from remove(), the position comes from the _id index
@@ -47,7 +51,9 @@ final class InMemorySecondaryIndex extends Index<Object> {
 
     /** Adds one stored document while the collection fills this index. */
     void fill(Document document, Object position) {
-        for (KeyValue key : getKeyValues(document)) {
+        Set<KeyValue> keys = getKeyValues(document);
+        if (keys.size() != 1) multiKey = true;
+        for (KeyValue key : keys) {
             positionsByKey.computeIfAbsent(key.normalized(), unused -> new LinkedHashSet<>()).add(position);
         }
     }
@@ -73,13 +79,13 @@ final class InMemorySecondaryIndex extends Index<Object> {
 
     @Override
     public void add(Document document, Object position, MongoCollection<Object> collection) {
-        if (filled) fill(document, position);
+        fill(document, position);
     }
 
     @Override
     public Object remove(Document document) {
         // H2Collection's position of a document is its _id (see H2Collection.addDocumentInternal)
-        if (filled) removePosition(document, Missing.ofNullable(Utils.getSubdocumentValue(document, ID_FIELD)));
+        removePosition(document, Missing.ofNullable(Utils.getSubdocumentValue(document, ID_FIELD)));
         return null;
     }
 
@@ -109,6 +115,44 @@ final class InMemorySecondaryIndex extends Index<Object> {
         return positions == null ? List.of() : new ArrayList<>(positions);
     }
 
+    /**
+     * How many documents match {@code query}, when it is equalities on exactly this index's keys
+     * (plain values or null, which matches null and missing) and no document ever had an array
+     * in them (so each has exactly one key); -1 when the index cannot tell.
+     */
+    long countMatching(Document query) {
+        if (!filled || multiKey || !query.keySet().equals(keySetOf())) return -1;
+        List<List<Object>> alternatives = new ArrayList<>();
+        alternatives.add(new ArrayList<>());
+        for (IndexKey key : getKeys()) {
+            Object value = query.get(key.getKey());
+            List<Object> choices;
+            if (value == null) choices = List.of(NULL_KEY, Missing.getInstance());
+            else if (IndexNarrowingH2Collection.isPlainValue(value)) choices = List.of(value);
+            else return -1;
+            List<List<Object>> extended = new ArrayList<>();
+            for (List<Object> prefix : alternatives) {
+                for (Object choice : choices) {
+                    List<Object> next = new ArrayList<>(prefix);
+                    next.add(choice == NULL_KEY ? null : choice);
+                    extended.add(next);
+                }
+            }
+            alternatives = extended;
+        }
+        // distinct keys hold distinct documents when no document has two keys (null and missing may normalize alike)
+        Set<KeyValue> keys = new LinkedHashSet<>();
+        for (List<Object> values : alternatives) keys.add(new KeyValue(values).normalized());
+        long count = 0;
+        for (KeyValue key : keys) {
+            Set<Object> positions = positionsByKey.get(key);
+            if (positions != null) count += positions.size();
+        }
+        return count;
+    }
+
+    private static final Object NULL_KEY = new Object();
+
     @Override
     public long getCount() {
         return positionsByKey.size();
@@ -116,7 +160,7 @@ final class InMemorySecondaryIndex extends Index<Object> {
 
     @Override
     public boolean isEmpty() {
-        // never "empty", so opening or creating it does not scan the collection twice (it fills lazily)
+        // never "empty", so opening or creating it does not scan the collection twice (a background pass fills it)
         return false;
     }
 
@@ -131,7 +175,6 @@ final class InMemorySecondaryIndex extends Index<Object> {
 
     @Override
     public void updateInPlace(Document oldDocument, Document newDocument, Object position, MongoCollection<Object> collection) {
-        if (!filled) return;
         removePosition(oldDocument, position);
         fill(newDocument, position);
     }

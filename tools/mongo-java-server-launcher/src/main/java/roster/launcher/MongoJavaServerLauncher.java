@@ -91,6 +91,7 @@ public final class MongoJavaServerLauncher {
 
         MongoServer server = new MongoServer(backend);
         server.bind(host, port);
+        if (backend instanceof CommittingH2Backend h2) h2.fillIndexesInBackground();
         // shutdownNow closes the backend, which for H2 commits and closes the file
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "mongo-java-server-shutdown"));
 

@@ -1,6 +1,10 @@
 package roster.launcher;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -9,6 +13,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import org.h2.mvstore.MVStore;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,16 +23,29 @@ import java.util.List;
  * <li>Non-unique indexes, which mongo-java-server 1.47 does not implement (it
  * keeps a placeholder that serves no query, and "builds" it on every open with
  * two full scans of the collection: a restart read the users twelve times, 11 s
- * at 20,000 users), are {@link InMemorySecondaryIndex}es, filled by one pass
- * the first time a query can use them.
+ * at 20,000 users), are {@link InMemorySecondaryIndex}es, filled by one
+ * background pass after the server starts.
  * <li>Collections answer a query from a unique index whenever the query pins
- * every key of it (see {@link IndexNarrowingH2Collection}).
+ * every key of it, walk the {@code _id} order for a sorted page and count from
+ * an in-memory index (see {@link IndexNarrowingH2Collection}).
  * </ul>
  */
 final class RosterH2Database extends H2Database {
 
+    // collections open from H2Database's constructor, before this class's fields are set
+    private List<IndexNarrowingH2Collection> opened;
+
     RosterH2Database(String databaseName, MVStore mvStore, CursorRegistry cursorRegistry) {
         super(databaseName, mvStore, cursorRegistry);
+    }
+
+    /** Starts filling the in-memory indexes of every collection open so far. */
+    void fillIndexesInBackground() {
+        List<IndexNarrowingH2Collection> collections;
+        synchronized (this) {
+            collections = opened == null ? List.of() : new ArrayList<>(opened);
+        }
+        for (IndexNarrowingH2Collection collection : collections) collection.fillInBackground();
     }
 
     @Override
@@ -35,13 +53,52 @@ final class RosterH2Database extends H2Database {
         return new InMemorySecondaryIndex(indexName, keys);
     }
 
+    /**
+     * The aggregation the drivers send for {@code countDocuments}
+     * ({@code [{$match: q}, {$group: {_id: 1, n: {$sum: 1}}}]}) is counted by the collection,
+     * which an in-memory index can answer; upstream runs every aggregation over all documents.
+     */
+    @Override
+    public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+        if (command.equalsIgnoreCase("aggregate") && query.get("aggregate") instanceof String collectionName
+            && !query.containsKey("collation") && !query.containsKey("let")) {
+            Document match = countedMatch(query.get("pipeline"));
+            MongoCollection<Object> collection = match == null ? null : resolveCollection(collectionName, false);
+            if (collection != null) {
+                int count = collection.count(match, 0, 0);
+                Document cursor = new Document();
+                cursor.put("id", 0L);
+                cursor.put("ns", getFullCollectionNamespace(collectionName));
+                cursor.put("firstBatch", count == 0 ? List.of() : List.of(new Document("_id", 1).append("n", count)));
+                Document reply = new Document("cursor", cursor);
+                reply.put("ok", 1.0);
+                return reply;
+            }
+        }
+        return super.handleCommand(channel, command, query, databaseResolver, oplog);
+    }
+
+    private static Document countedMatch(Object pipeline) {
+        if (!(pipeline instanceof List<?> stages) || stages.size() != 2) return null;
+        if (!(stages.get(0) instanceof Document first) || first.size() != 1 || !(first.get("$match") instanceof Document match)) return null;
+        if (!(stages.get(1) instanceof Document second) || second.size() != 1 || !(second.get("$group") instanceof Document group)) return null;
+        boolean countsOne = group.size() == 2 && Integer.valueOf(1).equals(group.get("_id"))
+            && group.get("n") instanceof Document sum && sum.size() == 1 && Integer.valueOf(1).equals(sum.get("$sum"));
+        return countsOne ? match : null;
+    }
+
     // the same maps H2Database.openOrCreateCollection opens, so existing data files read unchanged
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         String namespace = getFullCollectionNamespace(collectionName);
         MVStore store = mvStore();
-        return new IndexNarrowingH2Collection(this, collectionName, options,
+        IndexNarrowingH2Collection collection = new IndexNarrowingH2Collection(this, collectionName, options,
             store.openMap("databases." + namespace), store.openMap("meta." + namespace), cursorRegistry);
+        synchronized (this) {
+            if (opened == null) opened = new ArrayList<>();
+            opened.add(collection);
+        }
+        return collection;
     }
 
     // H2Database keeps its store private; it is set before the first collection opens
