@@ -2,6 +2,7 @@ import { withDocumentLock, withDocumentLocks } from "./document-lock";
 import type { FilterQuery } from "mongoose";
 import type { GroupDoc } from "./documents";
 import { GroupModel } from "./models";
+import { repointReferences } from "./repoint-references";
 import { translateStoreError } from "./translate-store-error";
 
 export async function findGroups(tenant: string, ids: string[]): Promise<GroupDoc[]> {
@@ -168,28 +169,8 @@ export async function findGroupIdsLedBy(tenant: string, managerId: string): Prom
 
 /** Points groups still led by `from` at `to`, or clears their leader: one round trip per chunk of groups. */
 export async function reassignGroupLeaders(tenant: string, changes: Array<{ groupId: string; from: string; to: string | null }>, now: Date): Promise<void> {
-  for (let start = 0; start < changes.length; start += BULK_CHUNK) {
-    const chunk = changes.slice(start, start + BULK_CHUNK);
-    await withDocumentLocks(
-      chunk.map((change) => `groups:${change.groupId}`),
-      () =>
-        GroupModel.collection.bulkWrite(
-          chunk.map(({ groupId, from, to }) => ({
-            updateOne: {
-              filter: { tenant, _id: groupId, "roster.manager.value": from },
-              update: to
-                ? { $set: { "roster.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
-                : { $unset: { "roster.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } },
-            },
-          })) as never[],
-          { ordered: false },
-        ),
-    );
-  }
+  await repointReferences(GroupModel.collection, "groups", "roster.manager", tenant, changes.map(({ groupId: id, from, to }) => ({ id, from, to })), now);
 }
-
-/** Writes per bulk command: far below MongoDB's limits whatever a leader leads. */
-const BULK_CHUNK = 1000;
 
 export async function listGroups(query: FilterQuery<GroupDoc>, sort: Record<string, 1 | -1>, skip: number, limit: number, countQuery?: FilterQuery<GroupDoc>): Promise<{ docs: GroupDoc[]; total: number }> {
   const docs = limit > 0 ? ((await GroupModel.collection.find(query as never, { sort, skip, limit }).toArray()) as unknown as GroupDoc[]) : [];

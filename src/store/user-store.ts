@@ -1,7 +1,8 @@
-import { withDocumentLock, withDocumentLocks } from "./document-lock";
+import { withDocumentLock } from "./document-lock";
 import type { FilterQuery } from "mongoose";
 import type { UserDoc } from "./documents";
 import { UserModel } from "./models";
+import { repointReferences } from "./repoint-references";
 import { translateStoreError } from "./translate-store-error";
 
 /** A live (not removed) user of a tenant. */
@@ -155,28 +156,8 @@ export async function markLeaveDateRefused(tenant: string, id: string, leaveDate
 
 /** Clears the enterprise manager of reports still pointing at `from`, or points them at `to`: one round trip per chunk. */
 export async function reassignReports(tenant: string, changes: Array<{ reportId: string; from: string; to: string | null }>, now: Date): Promise<void> {
-  for (let start = 0; start < changes.length; start += BULK_CHUNK) {
-    const chunk = changes.slice(start, start + BULK_CHUNK);
-    await withDocumentLocks(
-      chunk.map((change) => `users:${change.reportId}`),
-      () =>
-        UserModel.collection.bulkWrite(
-          chunk.map(({ reportId, from, to }) => ({
-            updateOne: {
-              filter: { tenant, _id: reportId, "enterprise.manager.value": from },
-              update: to
-                ? { $set: { "enterprise.manager": { value: to }, lastModified: now }, $inc: { version: 1 } }
-                : { $unset: { "enterprise.manager": "" }, $set: { lastModified: now }, $inc: { version: 1 } },
-            },
-          })) as never[],
-          { ordered: false },
-        ),
-    );
-  }
+  await repointReferences(UserModel.collection, "users", "enterprise.manager", tenant, changes.map(({ reportId: id, from, to }) => ({ id, from, to })), now);
 }
-
-/** Writes per bulk command: far below MongoDB's limits however many reports a leader has. */
-const BULK_CHUNK = 1000;
 
 /** Replaces a user, removed or not, only if it still has `expectedVersion` (erase, SPEC §4 Erase). */
 export async function replaceAnyUserIfVersion(doc: UserDoc, expectedVersion: number): Promise<boolean> {
