@@ -26,7 +26,7 @@ SCIM tokens
   roster tokens list <tenant>                 list tokens: id, label, createdAt, lastUsedAt (to the minute)
   roster tokens revoke <tenant> <tokenId>     revoke a token; it stops working at once
 
-OAuth clients (OAuth 2.0 client credentials at POST /oauth/token, for Entra's gallery and Okta)
+OAuth clients (OAuth 2.0 client credentials at POST /oauth/token, for Entra's gallery; Okta uses a SCIM token)
   roster oauth-clients create <tenant> [--label L]
                                               create a client; its clientId and clientSecret are printed
                                               once, here only, and the secret is stored as a hash
