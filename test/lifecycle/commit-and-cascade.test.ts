@@ -1,36 +1,15 @@
 import { expect } from "chai";
 import pino from "pino";
 import { resumeAbandonedTransitions } from "../../src/jobs/run-jobs";
-import { getRuntime, setRuntime, type Runtime } from "../../src/services/context";
 import { insertTransition, type TransitionDoc } from "../../src/store/transition-store";
 import { findAnyUser, replaceUserIfVersion } from "../../src/store/user-store";
 import { newTenant, startTestServer, type TestServer } from "../support/test-server";
 import { addCredential, credentialsOf } from "../support/admin";
 import { createGroup, createUser, deactivatePatch, getUser, groupLeaderOf, managedBy, managerOf, reactivatePatch, ledBy } from "../support/scim";
+import { later, withRuntime } from "../support/runtime";
 import { storedAuditOf, transitionsOf } from "../support/store";
 
 const quiet = pino({ level: "silent" });
-
-/** Runs `work` with the runtime's clock moved forward (the sweep sees every lease expired). */
-async function later<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  const saved = getRuntime();
-  setRuntime({ ...saved, now: () => new Date(Date.now() + ms) });
-  try {
-    return await work();
-  } finally {
-    setRuntime(saved);
-  }
-}
-
-async function withRuntime<T>(changes: Partial<Runtime>, work: () => Promise<T>): Promise<T> {
-  const saved = getRuntime();
-  setRuntime({ ...saved, ...changes });
-  try {
-    return await work();
-  } finally {
-    setRuntime(saved);
-  }
-}
 
 /** SPEC §4 Crash safety, §10: the user's commit and the cascade's lease never disagree. */
 describe("Transition commit and cascade", () => {

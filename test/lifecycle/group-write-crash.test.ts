@@ -1,26 +1,17 @@
 import { expect } from "chai";
 import pino from "pino";
 import { finishGroupWrites } from "../../src/jobs/run-jobs";
-import { getRuntime, setRuntime, type Runtime } from "../../src/services/context";
+import { getRuntime, type Runtime } from "../../src/services/context";
 import { newTenant, startTestServer, type TestServer, type TestTenant } from "../support/test-server";
 import { createGroup, createUser, memberIds, patchOp } from "../support/scim";
+import { later, withRuntime } from "../support/runtime";
 import { storedAuditOf } from "../support/store";
 
 const quiet = pino({ level: "silent" });
 
-async function withRuntime<T>(changes: Partial<Runtime>, work: () => Promise<T>): Promise<T> {
-  const saved = getRuntime();
-  setRuntime({ ...saved, ...changes });
-  try {
-    return await work();
-  } finally {
-    setRuntime(saved);
-  }
-}
-
 /** Runs `work` with the clock past every claim's expiry. */
-function later<T>(work: () => Promise<T>): Promise<T> {
-  return withRuntime({ now: () => new Date(Date.now() + getRuntime().leaseMs + 60_000) }, work);
+function afterLeases<T>(work: () => Promise<T>): Promise<T> {
+  return later(getRuntime().leaseMs + 60_000, work);
 }
 
 /** A member write of `groupId` whose process "dies" at `point`: after its removals, or after its additions. */
@@ -63,7 +54,7 @@ describe("group writes cut off half-way (SPEC §3 Group membership at scale, §5
     await finishGroupWrites(quiet);
     expect(await groupEntries(tenant, group.id)).to.have.length(0);
 
-    expect(await later(() => finishGroupWrites(quiet))).to.equal(1);
+    expect(await afterLeases(() => finishGroupWrites(quiet))).to.equal(1);
     expect(await memberIds(tenant, group.id)).to.deep.equal([users[1], users[2], users[3]].sort());
     const entries = await groupEntries(tenant, group.id);
     expect(entries).to.have.length(1);
@@ -72,13 +63,13 @@ describe("group writes cut off half-way (SPEC §3 Group membership at scale, §5
     expect(entries[0].after).to.deep.equal({ members: [{ value: users[2] }, { value: users[3] }] });
     expect((await tenant.scim("GET", `/Groups/${group.id}`)).body.meta.version).to.equal('W/"2"');
     // finishing again changes nothing
-    expect(await later(() => finishGroupWrites(quiet))).to.equal(0);
+    expect(await afterLeases(() => finishGroupWrites(quiet))).to.equal(0);
     expect(await groupEntries(tenant, group.id)).to.have.length(1);
   });
 
   it("is finished by the group's next writer before its own write, in audit order [next writer]", async () => {
     const { tenant, users, group } = await setUp("next");
-    const next = await later(() => tenant.scim("PATCH", `/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: [{ value: users[4] }] }), { "X-Request-Id": "next" }));
+    const next = await afterLeases(() => tenant.scim("PATCH", `/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: [{ value: users[4] }] }), { "X-Request-Id": "next" }));
     expect(next.status).to.equal(204);
     expect(await memberIds(tenant, group.id)).to.deep.equal([users[1], users[2], users[3], users[4]].sort());
     const entries = await groupEntries(tenant, group.id);
@@ -98,7 +89,7 @@ describe("group writes cut off half-way (SPEC §3 Group membership at scale, §5
     );
     expect(cutOff.status).to.be.at.least(500);
     expect(await groupEntries(tenant, group.id)).to.have.length(0);
-    expect(await later(() => finishGroupWrites(quiet))).to.equal(1);
+    expect(await afterLeases(() => finishGroupWrites(quiet))).to.equal(1);
     expect(await memberIds(tenant, group.id)).to.deep.equal([...users].sort());
     const entries = await groupEntries(tenant, group.id);
     expect(entries.map((entry) => entry.after)).to.deep.equal([{ members: [{ value: users[2] }] }]);
