@@ -5,6 +5,7 @@ import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import { RetryableWrite, declareResources, type ScimContext } from "../scim/declare-resources";
 import { readResource, servedGroup, writeResource } from "../scim/serve-resource";
+import { origin } from "./request-origin";
 import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
 import { inspectPatch, inspectResourceBody, type ResourceKind } from "../scim/normalize-request";
@@ -215,18 +216,6 @@ function resourceRoutes(kind: ResourceKind): Router {
     res.status(204).end();
   }));
   return router;
-}
-
-/** The host clients used: X-Forwarded-Host when the proxy in front is trusted (ROSTER_TRUST_PROXY). */
-function publicHost(req: Request): string {
-  const trusted = req.app.get("trust proxy fn") as (address: string | undefined, hop: number) => boolean;
-  const forwarded = req.get("x-forwarded-host")?.split(",")[0].trim();
-  return forwarded && trusted(req.socket.remoteAddress, 0) ? forwarded : req.get("host") ?? "localhost";
-}
-
-/** `https://host` as the client addressed this request. */
-function origin(req: Request): string {
-  return `${req.protocol}://${publicHost(req)}`;
 }
 
 /** The SCIM base path (`/scim/v2`) whichever sub-router the request is in. */

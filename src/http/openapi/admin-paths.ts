@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../../scim/resource-json-schema";
-import { json, noContent, pathParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
+import { json, noContent, pathParameter, queryParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
 
 const JSON_TYPES = ["application/json"];
 const adminError = (description: string) => json(description, ref("AdminError"), JSON_TYPES);
@@ -66,6 +66,20 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/tenants/{tenant}/seats": {
       get: operation("seats", "Seats used and the limit", "readSeats", { ...ok("The seats"), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/users": {
+      get: operation("users", "Find people: the SCIM list of /scim/v2/Users, always cursor-paged (RFC 9865)", "listPeople", { ...ok("A SCIM ListResponse with nextCursor while more match", ref("UserList")), ...INVALID, ...NOT_FOUND }, inTenant([
+        queryParameter("filter", "A SCIM filter (RFC 7644 §3.4.2.2), as /scim/v2/Users takes it"),
+        queryParameter("count", "Page size (RFC 7644 §3.4.2.4)", { type: "integer" }),
+        queryParameter("cursor", "The previous page's nextCursor; absent or empty for the first page (RFC 9865)"),
+        queryParameter("sortBy", "An attribute path to sort by (RFC 7644 §3.4.2.3)"),
+        queryParameter("sortOrder", "ascending or descending", { type: "string", enum: ["ascending", "descending"] }),
+        queryParameter("attributes", "Comma-separated attribute paths to return (RFC 7644 §3.9)"),
+        queryParameter("excludedAttributes", "Comma-separated attribute paths not to return (RFC 7644 §3.9)"),
+      ])),
+    },
+    "/tenants/{tenant}/users/{id}": {
+      get: operation("users", "A person with their manager, reports and groups (member of or led)", "readPerson", { ...ok("`{user, manager, reports, groups}`", ref("Person")), ...NOT_FOUND }, inTenant([user])),
     },
     "/tenants/{tenant}/users/{id}/erase": {
       post: operation("users", "Erase a user's personal data (SPEC §4 Erase)", "eraseUser", { ...ok("The erased user", ref("StoredUser")), ...NOT_FOUND }, inTenant([user])),

@@ -41,6 +41,28 @@ function components(): JsonSchema {
       UserList: listResponse(ref("StoredUser")),
       GroupList: listResponse(ref("StoredGroup")),
       DiscoveryList: listResponse({ type: "object" }),
+      PersonRef: {
+        type: "object",
+        required: ["id", "userName", "displayName", "active"],
+        properties: { id: { type: "string" }, userName: { type: "string" }, displayName: { type: ["string", "null"] }, active: { type: "boolean" } },
+      },
+      Person: {
+        type: "object",
+        required: ["user", "manager", "reports", "groups"],
+        properties: {
+          user: ref("StoredUser"),
+          manager: { oneOf: [ref("PersonRef"), { type: "null" }] },
+          reports: { type: "array", items: ref("PersonRef") },
+          groups: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["id", "displayName", "member", "leads"],
+              properties: { id: { type: "string" }, displayName: { type: "string" }, member: { type: "boolean" }, leads: { type: "boolean", description: "the person leads the group (Roster extension manager)" } },
+            },
+          },
+        },
+      },
       ScimError: {
         type: "object",
         required: ["schemas", "status"],
