@@ -1,10 +1,12 @@
 // Shared by `npm start` (scripts/start.js) and the CLI (bin/roster.js): compile
-// with the local TypeScript when dist/ is missing or older than src/ or schemas/.
+// with the local TypeScript when dist/ is missing or older than src/ or schemas/, and bundle
+// the admin console when dist/console/ is older than console/.
 "use strict";
 
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
+const { ensureConsoleBuilt } = require("./build-console");
 
 const root = path.resolve(__dirname, "..");
 
@@ -33,6 +35,7 @@ function needsBuild(entry) {
 /** Builds if needed and returns the absolute path of `relativeEntry` (e.g. "dist/src/main.js"). */
 function ensureBuilt(relativeEntry) {
   const entry = path.join(root, relativeEntry);
+  ensureConsoleBuilt();
   if (!needsBuild(entry)) return entry;
   process.stderr.write("roster: compiling TypeScript (tsc -p tsconfig.json)…\n");
   // the local compiler, run by this Node: no npx look-up, works offline

@@ -7,6 +7,7 @@ import { pingDatabase } from "../store/connection";
 import { setUnexpectedErrorReporter } from "../scim/scim-error";
 import { createAdminRouter } from "./admin/admin-router";
 import { authenticateScim } from "./authenticate-scim";
+import { consoleRoute } from "./console-route";
 import { INPUT_LIMITS } from "../scim/input-limits";
 import { handleAsync } from "./handle-async";
 import { limitJsonDepth } from "./limit-json-depth";
@@ -73,6 +74,8 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
   admin.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No admin endpoint at ${req.path}`)));
   admin.use(writeAdminErrors(logger, config.maxPayloadSize));
   app.use("/admin/v1", admin);
+
+  app.use("/console", refuseQueryToken, consoleRoute());
 
   app.use(refuseQueryToken);
   app.use((req: Request, res: Response) => {
