@@ -5,6 +5,7 @@
 
 const fs = require("node:fs");
 const path = require("node:path");
+const { spawnSync } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
 const source = path.join(root, "console");
@@ -46,11 +47,18 @@ function buildConsole() {
   for (const file of STATIC_FILES) fs.copyFileSync(path.join(source, file), path.join(output, file));
 }
 
-/** Builds dist/console/ when it is missing or older than console/. */
+/**
+ * Builds dist/console/ when it is missing or older than console/, in a child process: esbuild's
+ * in-process API keeps a worker and its service alive, which would keep a CLI run or a test from exiting.
+ */
 function ensureConsoleBuilt() {
   if (!consoleNeedsBuild()) return;
   process.stderr.write("roster: bundling the admin console (esbuild)…\n");
-  buildConsole();
+  const result = spawnSync(process.execPath, [__filename], { cwd: root, stdio: ["ignore", 2, 2] });
+  if (result.status !== 0) {
+    process.stderr.write(`roster: bundling the admin console failed (${result.error ? result.error.message : `exit code ${result.status}`})\n`);
+    process.exit(result.status || 1);
+  }
 }
 
 module.exports = { buildConsole, ensureConsoleBuilt };

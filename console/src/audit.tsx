@@ -29,6 +29,12 @@ const KNOWN_ACTIONS = [
   "token.create", "token.revoke", "oauthClient.create", "oauthClient.delete",
 ];
 
+function hasRedacted(value: unknown): boolean {
+  if (value === "[redacted]") return true;
+  if (Array.isArray(value)) return value.some(hasRedacted);
+  return typeof value === "object" && value !== null && Object.values(value).some(hasRedacted);
+}
+
 export function AuditTable({ entries, caption }: { entries: AuditEntry[]; caption: string }) {
   if (entries.length === 0) return <p class="muted">No audit entries.</p>;
   return (
@@ -43,6 +49,7 @@ export function AuditTable({ entries, caption }: { entries: AuditEntry[]; captio
             <td><code>{entry.action}</code></td>
             <td><code>{entry.target}</code></td>
             <td>
+              {hasRedacted(entry) && <p><span class="redacted">redacted</span> personal values erased</p>}
               {entry.reason && <p>Reason: <Value value={entry.reason} /></p>}
               {entry.cause && <p class="muted">Caused by {entry.cause}</p>}
               {entry.before && Object.keys(entry.before).length > 0 && <details><summary>Before</summary><Changes values={entry.before} /></details>}

@@ -127,4 +127,7 @@ function App() {
   return me ? <Shell me={me} /> : <SignIn onSignedIn={setMe} />;
 }
 
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+// the static "Loading…" line goes; preact would render beside it
+root.textContent = "";
+render(<App />, root);
