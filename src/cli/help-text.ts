@@ -14,6 +14,7 @@ How it works
   Server   --url URL, else $ROSTER_URL, else http://localhost:$PORT (PORT defaults to 8080)
   Token    $ROSTER_ADMIN_TOKEN: the value the server was started with. There is no
            flag for it, so it stays out of shell history and process lists.
+  Console  the same operations in a browser: open <server>/console/ and sign in with the token.
 
 Tenants
   roster tenants create <id> [--name NAME]    create a tenant; id is 1-64 of a-z 0-9 -, name defaults to id

@@ -112,6 +112,10 @@ describe("admin console in Chromium", function () {
     const reports = dialog.getByRole("region", { name: "Reports" });
     await reports.locator("tr", { hasText: /Rita Report|rita\.report/ }).getByRole("combobox").fill("lead.one");
     await reports.locator("tr", { hasText: /Rob Report|rob\.report/ }).getByRole("combobox").fill("lead.two");
+    await dialog.getByRole("button", { name: "Check my choices" }).click();
+    // the server's plan with these choices: both rows now carry the administrator's lead
+    await reports.locator("tr", { hasText: /rita\.report/ }).getByText("lead.one (your choice)").waitFor();
+    await reports.locator("tr", { hasText: /rob\.report/ }).getByText("lead.two (your choice)").waitFor();
     await dialog.getByLabel("Reason (kept in the audit log)").fill("Left the company");
     await shot("offboarding-plan");
     await dialog.getByRole("button", { name: "Deactivate Lena Leader" }).click();
