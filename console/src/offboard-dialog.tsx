@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ApiError, api, tenantPath } from "./api";
 import { activePersonId } from "./people";
 import { PersonPicker } from "./person-picker";
@@ -110,6 +110,8 @@ function PlanForm({ tenant, userId, name, action, onDone, onClose }: { tenant: s
     return { data, names: await userNames(tenant, leads) };
   }, [planPath]);
   const [checked, setChecked] = useState<Record<string, any>>();
+  // user names the administrator typed, by the id they resolved to: the checked plan names leads by id
+  const typed = useRef(new Map<string, string>());
   const [successor, setSuccessor] = useState("");
   const [choices, setChoices] = useState<Record<string, string>>({});
   const [revokeApiKeys, setRevokeApiKeys] = useState(false);
@@ -130,7 +132,7 @@ function PlanForm({ tenant, userId, name, action, onDone, onClose }: { tenant: s
   if (!plan.data) return <p role="status">Working out what would happen…</p>;
 
   const data = checked ?? plan.data.data;
-  const names = plan.data.names;
+  const names = new Map([...plan.data.names, ...typed.current]);
   const reports = planRows(data.reports);
   const groups = planRows(data.groups);
   const refusals = refusalsOf(data);
@@ -147,6 +149,7 @@ function PlanForm({ tenant, userId, name, action, onDone, onClose }: { tenant: s
         const id = await activePersonId(tenant, key);
         if (!id) throw new ApiError(400, `No active person has the user name “${key}”.`, []);
         ids.set(key, id);
+        typed.current.set(id, key);
       }
       return ids.get(key)!;
     };
