@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { RosterError } from "../domain/roster-error";
 import { appendAudit } from "../store/audit-store";
@@ -26,7 +27,7 @@ export async function createOAuthClient(ctx: ActionContext, payload: unknown): P
   const now = getRuntime().now();
   const clientId = newId();
   await insertOAuthClient({ _id: clientId, tenant: ctx.tenant, secretHash: hashToken(clientSecret), label: label ?? null, createdAt: now });
-  await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action: "oauthClient.create", target: clientId, requestId: ctx.requestId });
+  await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, ...auditActor(ctx), action: "oauthClient.create", target: clientId, requestId: ctx.requestId });
   return { clientId, clientSecret, label: label ?? null, createdAt: now.toISOString() };
 }
 
@@ -39,7 +40,7 @@ export async function listOAuthClientSummaries(tenant: string): Promise<OAuthCli
 /** DELETE /oauth-clients/{clientId}: its access tokens stop working before this returns. */
 export async function removeOAuthClient(ctx: ActionContext, clientId: string): Promise<void> {
   if (!(await deleteOAuthClient(ctx.tenant, clientId))) throw RosterError.notFound(`OAuth client ${clientId} not found`);
-  await appendAudit({ _id: newId(), tenant: ctx.tenant, at: getRuntime().now(), actor: ctx.actor, action: "oauthClient.delete", target: clientId, requestId: ctx.requestId });
+  await appendAudit({ _id: newId(), tenant: ctx.tenant, at: getRuntime().now(), ...auditActor(ctx), action: "oauthClient.delete", target: clientId, requestId: ctx.requestId });
 }
 
 // compared against when the client id is unknown, so an unknown id costs the same as a wrong secret

@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import {
   LEAVE_DATE_ACTOR,
   RosterError,
@@ -71,7 +72,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
   const created = diffForAudit({}, userDocToScim({ ...doc, active }));
   await recordAudit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
   if (leftAlready) {
-    await recordAudit({ ...ctx, actor: LEAVE_DATE_ACTOR }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
+    await recordAudit({ ...ctx, actor: LEAVE_DATE_ACTOR, actorName: undefined }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
   }
   return doc;
 }
@@ -180,7 +181,7 @@ async function applyDecision(ctx: ActionContext, kind: "update" | "remove", curr
     return next;
   }
   const action = TRANSITION_ACTIONS[decision.kind];
-  await commitTransition({ ...ctx, actor: decision.actor }, action, current, next, change, decision.effects);
+  await commitTransition({ ...ctx, actor: decision.actor, actorName: decision.actor === ctx.actor ? ctx.actorName : undefined }, action, current, next, change, decision.effects);
   return next;
 }
 
@@ -209,7 +210,7 @@ async function commitTransition(
     userId: current._id,
     userVersion: current.version,
     action,
-    actor: ctx.actor,
+    ...auditActor(ctx),
     requestId: ctx.requestId,
     at: now,
     before: change.before,

@@ -6,6 +6,8 @@ export interface AuditDoc {
   tenant: string;
   at: Date;
   actor: string;
+  /** the administrator's name or the credential's label when the entry was written (issue #13) */
+  actorName?: string;
   action: string;
   target: string;
   cause?: string;

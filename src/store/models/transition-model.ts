@@ -9,6 +9,8 @@ export interface TransitionDoc {
   userVersion: number;
   action: "user.deactivate" | "user.reactivate" | "user.remove";
   actor: string;
+  /** the actor's name at the request, for the cascade's audit entries (issue #13) */
+  actorName?: string;
   requestId: string;
   at: Date;
   /** the main audit entry's before/after, written as the cascade's first step */
