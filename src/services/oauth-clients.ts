@@ -50,19 +50,19 @@ const NO_CLIENT_HASH = hashToken(randomBytes(32).toString("hex"));
  * The client these credentials authenticate, or null. The secret's hash is compared in
  * constant time, and an unknown client id or a tenant being deleted goes through the same compare.
  */
-export async function authenticateOAuthClient(clientId: string, clientSecret: string): Promise<{ clientId: string; tenant: string } | null> {
+export async function authenticateOAuthClient(clientId: string, clientSecret: string): Promise<{ clientId: string; tenant: string; label: string | null } | null> {
   const client = await findOAuthClient(clientId);
   const given = Buffer.from(hashToken(clientSecret), "hex");
   const matches = timingSafeEqual(given, Buffer.from(client?.secretHash ?? NO_CLIENT_HASH, "hex"));
   if (!client || !matches) return null;
   if (!(await findTenant(client.tenant))) return null;
-  return { clientId: client._id, tenant: client.tenant };
+  return { clientId: client._id, tenant: client.tenant, label: client.label ?? null };
 }
 
 /** RFC 6749 §4.4.3: an opaque access token for the client's tenant, stored as a hash with its expiry. */
-export async function issueAccessToken(client: { clientId: string; tenant: string }, ttlSeconds: number): Promise<{ accessToken: string; expiresIn: number }> {
+export async function issueAccessToken(client: { clientId: string; tenant: string; label?: string | null }, ttlSeconds: number): Promise<{ accessToken: string; expiresIn: number }> {
   const accessToken = `${ACCESS_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const now = getRuntime().now();
-  await insertAccessToken({ _id: newId(), tenant: client.tenant, clientId: client.clientId, hash: hashToken(accessToken), createdAt: now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+  await insertAccessToken({ _id: newId(), tenant: client.tenant, clientId: client.clientId, hash: hashToken(accessToken), label: client.label ?? null, createdAt: now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
   return { accessToken, expiresIn: ttlSeconds };
 }

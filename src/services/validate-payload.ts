@@ -1,4 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import administratorCreateSchema from "../../schemas/admin-administrator-create.schema.json";
+import administratorUpdateSchema from "../../schemas/admin-administrator-update.schema.json";
 import labelSchema from "../../schemas/admin-label.schema.json";
 import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
@@ -37,6 +39,8 @@ const SCHEMAS = {
   owner: { schema: ownerSchema, query: false },
   label: { schema: labelSchema, query: false },
   auditQuery: { schema: auditQuerySchema, query: true },
+  administratorCreate: { schema: administratorCreateSchema, query: false },
+  administratorUpdate: { schema: administratorUpdateSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

@@ -35,6 +35,8 @@ const auditSchema = new Schema<AuditDoc>(
 auditSchema.index({ tenant: 1, at: -1, _id: -1 });
 auditSchema.index({ tenant: 1, target: 1, at: -1 });
 auditSchema.index({ tenant: 1, action: 1, at: -1 });
+// "what did this administrator (or token) do" (issue #13)
+auditSchema.index({ tenant: 1, actor: 1, at: -1 });
 // entries caused by a user, for redaction on erase (SPEC §4 Erase)
 auditSchema.index({ tenant: 1, cause: 1 });
 
