@@ -96,7 +96,7 @@ describe("OAuth 2.0 client credentials (RFC 6749 §4.4)", () => {
       const client = await newClient(tenant);
       expect((await tenant.admin("DELETE", `/oauth-clients/${client.clientId}`)).status).to.equal(204);
       const entries = await AuditModel.find({ tenant: tenant.id, target: client.clientId }).lean().exec();
-      expect(entries.map((entry) => `${entry.action}:${entry.actor}`).sort()).to.deep.equal(["oauthClient.create:admin", "oauthClient.delete:admin"]);
+      expect(entries.map((entry) => `${entry.action}:${entry.actor}`).sort()).to.deep.equal(["oauthClient.create:admin:root", "oauthClient.delete:admin:root"]);
       expect(JSON.stringify(entries)).to.not.include(client.clientSecret);
     });
   });

@@ -5,12 +5,13 @@ const JSON_TYPES = ["application/json"];
 const adminError = (description: string) => json(description, ref("AdminError"), JSON_TYPES);
 const COMMON_ERRORS: Responses = {
   "401": adminError("No valid admin bearer token, or the admin API is disabled (ROSTER_ADMIN_TOKEN unset)"),
+  "403": adminError("The administrator's role does not allow this; the detail names the role needed (src/http/admin/route-roles.ts)"),
   "429": adminError("Rate limited: retry after the Retry-After header's seconds"),
   default: adminError("Any other error, `{status, detail, errors}` (SPEC §6)"),
 };
 const tenant = pathParameter("tenant", "The tenant's id");
 const user = pathParameter("id", "The user's id");
-const NOT_FOUND = { "404": adminError("No such tenant (or user, or token)") };
+const NOT_FOUND = { "404": adminError("No such tenant (or user, or token), or a tenant outside the administrator's scope") };
 const INVALID = { "400": adminError("The payload breaks its schema; `errors` names each path") };
 
 function operation(tag: string, summary: string, operationId: string, responses: Responses, more: Partial<Operation> = {}): Operation {
@@ -27,14 +28,27 @@ const listOf = (key: string) => ({ type: "object", required: [key], properties: 
 
 /**
  * The paths under /admin/v1 (SPEC §6), as src/http/admin/*.ts serve them. Every
- * /tenants/{tenant}/… path answers 404 for an unknown tenant.
+ * /tenants/{tenant}/… path answers 404 for an unknown tenant, and for one outside the
+ * administrator's scope; the role each needs is in src/http/admin/route-roles.ts.
  */
 export function adminPaths(): Record<string, PathItem> {
   const inTenant = (parameters: unknown[] = []) => ({ parameters: [tenant, ...parameters] });
+  const administrator = pathParameter("id", "The administrator's id");
   return {
+    "/me": {
+      get: operation("administrators", "The administrator this token authenticates: id, name, role, tenants (root for ROSTER_ADMIN_TOKEN)", "readMe", ok("The administrator", ref("Me"))),
+    },
+    "/administrators": {
+      post: operation("administrators", "Create a named administrator (its token shown once); owners of every tenant only", "createAdministrator", { ...created("The administrator with its token", ref("Administrator")), ...INVALID }, { requestBody: body(ref("AdministratorCreate")) }),
+      get: operation("administrators", "List the administrators (never a token); owners of every tenant only", "listAdministrators", ok("The administrators", { type: "object", required: ["administrators"], properties: { administrators: { type: "array", items: ref("Administrator") } } })),
+    },
+    "/administrators/{id}": {
+      put: operation("administrators", "Change an administrator's name, email, role or tenants (the next request sees it)", "changeAdministrator", { ...ok("The administrator", ref("Administrator")), ...INVALID, "404": adminError("No such administrator") }, { parameters: [administrator], requestBody: body(ref("AdministratorUpdate")) }),
+      delete: operation("administrators", "Delete an administrator; its token stops working at once", "deleteAdministrator", { "204": noContent("Deleted"), "404": adminError("No such administrator") }, { parameters: [administrator] }),
+    },
     "/tenants": {
       post: operation("tenants", "Create a tenant", "createTenant", { ...created("The tenant"), ...INVALID, "409": adminError("The tenant exists") }, { requestBody: body(ref("TenantCreate")) }),
-      get: operation("tenants", "List the tenants", "listTenants", ok("The tenants", listOf("tenants"))),
+      get: operation("tenants", "List the tenants in the administrator's scope", "listTenants", ok("The tenants", listOf("tenants"))),
     },
     "/tenants/{tenant}": {
       delete: operation("tenants", "Delete a tenant with all its data and audit log", "deleteTenant", { "204": noContent("Deleted"), ...NOT_FOUND }, inTenant()),

@@ -102,6 +102,27 @@ function components(): JsonSchema {
       Policy: payloadComponent("policy"),
       Owner: payloadComponent("owner"),
       Label: payloadComponent("label"),
+      AdministratorCreate: payloadComponent("administratorCreate"),
+      AdministratorUpdate: payloadComponent("administratorUpdate"),
+      Me: {
+        type: "object",
+        required: ["id", "name", "role", "tenants"],
+        properties: { id: { type: "string" }, name: { type: "string" }, role: { enum: ["viewer", "manager", "owner"] }, tenants: { type: "array", items: { type: "string" } } },
+      },
+      Administrator: {
+        type: "object",
+        required: ["id", "name", "email", "role", "tenants", "createdAt", "updatedAt"],
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          email: { type: ["string", "null"] },
+          role: { enum: ["viewer", "manager", "owner"] },
+          tenants: { type: "array", items: { type: "string" } },
+          createdAt: { type: "string", format: "date-time" },
+          updatedAt: { type: "string", format: "date-time" },
+          token: { type: "string", description: "only in the answer to POST /administrators: shown once, stored as a hash" },
+        },
+      },
       OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
     },
   };
