@@ -7,6 +7,7 @@ import { createApp } from "../../src/http/create-app";
 import { request, type HttpResult, type TestServer, type TestTenant } from "../support/test-server";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { ADMIN_TOKEN } from "../support/test-server";
+import { appRoutes, type ExpressLayer } from "../support/app-routes";
 
 /**
  * GET /openapi.json is kept true: its paths and methods are exactly the routes the app
@@ -14,35 +15,6 @@ import { ADMIN_TOKEN } from "../support/test-server";
  * the operation documents and a body its response schema accepts (ajv, JSON Schema 2020-12).
  */
 type Document = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
-
-interface ExpressLayer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle: { stack?: ExpressLayer[] };
-  regexp: RegExp & { fast_slash?: boolean };
-  keys: Array<{ name: string }>;
-}
-
-/** The path a router is mounted at, from express 4's layer regexp (`/tenants/:tenant` → `/tenants/{tenant}`). */
-function mountPath(layer: ExpressLayer): string {
-  if (layer.regexp.fast_slash) return "";
-  let key = 0;
-  return layer.regexp.source
-    .replace(/^\^/, "")
-    .replace(/\\\/\?\(\?=\\\/\|\$\)$/, "")
-    .replace(/\(\?:\\\/\(\[\^\\?\/\]\+\?\)\)/g, () => `\\/{${layer.keys[key++].name}}`)
-    .replace(/\\(.)/g, "$1");
-}
-
-/** `method path` of every route of the app; express's `all` routes (the 405 answers of discovery) are left out. */
-function appRoutes(stack: ExpressLayer[], prefix = ""): string[] {
-  return stack.flatMap((layer) => {
-    if (layer.route) {
-      const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      return paths.flatMap((path) => Object.keys(layer.route!.methods).filter((method) => method !== "_all").map((method) => `${method} ${`${prefix}${path}`.replace(/:(\w+)/g, "{$1}").replace(/(.)\/$/, "$1")}`));
-    }
-    return layer.handle.stack ? appRoutes(layer.handle.stack, prefix + mountPath(layer)) : [];
-  });
-}
 
 function documentRoutes(document: Document): string[] {
   return Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
