@@ -34,6 +34,21 @@ export interface Command {
 }
 
 const enc = encodeURIComponent;
+
+/** `--tenants a,b` or `--tenants '*'` as the list the admin API takes. */
+function tenantList(text: string): string[] {
+  return text.split(",").map((tenant) => tenant.trim()).filter(Boolean);
+}
+
+/** The administrator fields given on the command line, as a PUT or POST /administrators body. */
+function administratorFields(options: Record<string, string | undefined>): Record<string, unknown> {
+  return {
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.email === undefined ? {} : { email: options.email }),
+    ...(options.role === undefined ? {} : { role: options.role }),
+    ...(options.tenants === undefined ? {} : { tenants: tenantList(options.tenants) }),
+  };
+}
 const SECRET_NOTE = "Store this secret now: Roster keeps only its hash and will not show it again.";
 
 /** Every CLI operation, one admin API call each (SPEC §2 CLI, §6). */
@@ -45,6 +60,33 @@ export const COMMANDS: Command[] = [
     build: ({ args: [id], options }) => ({ method: "POST", path: "/tenants", body: { id, ...(options.name === undefined ? {} : { name: options.name }) } }),
   },
   { words: ["tenants", "list"], args: [], options: [], build: () => ({ method: "GET", path: "/tenants" }) },
+  {
+    words: ["admins", "create"],
+    args: ["name"],
+    options: ["role", "tenants", "email"],
+    build: ({ args: [name], options }) => {
+      if (options.role === undefined || options.tenants === undefined) throw new UsageError("admins create needs --role viewer|manager|owner and --tenants ID,ID… (or --tenants '*')");
+      return { method: "POST", path: "/administrators", body: { ...administratorFields(options), name }, secretNote: SECRET_NOTE };
+    },
+  },
+  { words: ["admins", "list"], args: [], options: [], build: () => ({ method: "GET", path: "/administrators" }) },
+  { words: ["admins", "me"], args: [], options: [], build: () => ({ method: "GET", path: "/me" }) },
+  {
+    words: ["admins", "update"],
+    args: ["adminId"],
+    options: ["name", "email", "role", "tenants"],
+    build: ({ args: [id], options }) => {
+      const body = administratorFields(options);
+      if (!Object.keys(body).length) throw new UsageError("admins update needs at least one of --name, --email, --role, --tenants");
+      return { method: "PUT", path: `/administrators/${enc(id)}`, body };
+    },
+  },
+  {
+    words: ["admins", "revoke"],
+    args: ["adminId"],
+    options: [],
+    build: ({ args: [id] }) => ({ method: "DELETE", path: `/administrators/${enc(id)}`, done: `Revoked administrator ${id}; its token no longer works.` }),
+  },
   {
     words: ["tenants", "delete"],
     args: ["id"],
@@ -123,7 +165,7 @@ export const COMMANDS: Command[] = [
   {
     words: ["audit"],
     args: ["tenant"],
-    options: ["target", "action", "since", "until", "count", "cursor"],
+    options: ["target", "action", "actor", "since", "until", "count", "cursor"],
     build: ({ args: [tenant], options }) => {
       const query = new URLSearchParams();
       for (const [name, value] of Object.entries(options)) if (value !== undefined && name !== "url") query.set(name, value);
