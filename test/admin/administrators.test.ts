@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { hashToken } from "../../src/services/hash-token";
 import { AdministratorModel } from "../../src/store/models";
 import { admin, auditOf } from "../support/admin";
-import { createUserId, deactivatePatch } from "../support/scim";
+import { createGroup, createUserId, deactivatePatch, ledBy, managedBy } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { tenantAt, type TestServer, type TestTenant } from "../support/test-server";
 
@@ -157,7 +157,10 @@ describe("/admin/v1/administrators", () => {
       const issued = await admin(server, "POST", `/tenants/${tenant.id}/tokens`, { label: "okta-prod" }, manager.token);
       expect(issued.status).to.equal(201);
       const okta = tenantAt(server.url, tenant.id, issued.body.token);
-      const userId = await createUserId(okta, "leaver");
+      const boss = await createUserId(okta, "boss");
+      const userId = await createUserId(okta, "leaver", managedBy(boss));
+      const report = await createUserId(okta, "report", managedBy(userId));
+      await createGroup(okta, "leavers-team", [userId, report], ledBy(userId));
       expect((await okta.scim("PATCH", `/Users/${userId}`, deactivatePatch())).status).to.equal(200);
 
       const deactivation = (await auditOf(tenant, `action=user.deactivate&target=${userId}`))[0];
@@ -171,9 +174,12 @@ describe("/admin/v1/administrators", () => {
       created.splice(created.indexOf(manager.id), 1);
       const byManager = await auditOf(tenant, `actor=${encodeURIComponent(`admin:${manager.id}`)}`);
       expect(byManager.map((entry) => [entry.action, entry.actorName])).to.deep.equal([["token.create", "Mia Manager"]]);
+      // the cascade's entries (the report and the group handed over) name the same actor
       const byToken = await auditOf(tenant, `actor=${issued.body.id}`);
-      expect(byToken.map((entry) => entry.action).sort()).to.deep.equal(["user.create", "user.deactivate"]);
-      expect(byToken.every((entry) => entry.actorName === "okta-prod")).to.equal(true);
+      expect(byToken.map((entry) => entry.action)).to.include.members(["user.create", "group.create", "user.deactivate", "reports.reassign"]);
+      expect(byToken.filter((entry) => entry.action === "reports.reassign").map((entry) => entry.target)).to.include.members([report]);
+      expect(byToken.filter((entry) => entry.actorName !== "okta-prod")).to.deep.equal([]);
+      expect(await auditOf(tenant, "actor=admin:root")).to.deep.equal([]);
     });
 
     it("audits each admin action as admin:<id> with the name, and the bootstrap token as admin:root", async () => {
