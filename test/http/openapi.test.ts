@@ -138,6 +138,17 @@ describe("GET /openapi.json", () => {
       expect((await admin("DELETE", `/tenants/${tenant.id}/tokens/${token.body.id}`)).status).to.equal(204);
       expect((await admin("GET", "/tenants/no-such-tenant/policy")).status).to.equal(404);
       expect((await admin("PUT", `/tenants/${tenant.id}/policy`, { nonsense: 1 })).status).to.equal(400);
+      expect((await admin("GET", "/me")).status).to.equal(200);
+      const named = await admin("POST", "/administrators", { name: "OpenAPI viewer", role: "viewer", tenants: [tenant.id] });
+      expect(named.status).to.equal(201);
+      expect((await admin("GET", "/administrators")).status).to.equal(200);
+      expect((await admin("PUT", `/administrators/${named.body.id}`, { role: "manager" })).status).to.equal(200);
+      expect((await admin("PUT", `/administrators/${named.body.id}`, { role: "nobody" })).status).to.equal(400);
+      const refused = await request(`${server.url}/admin/v1/tenants/${tenant.id}/policy`, "PUT", { token: named.body.token, body: {}, headers: { "Content-Type": "application/json" } });
+      expect(refused.status).to.equal(403);
+      expectDescribed("PUT", `${server.url}/admin/v1/tenants/${tenant.id}/policy`, refused);
+      expect((await admin("DELETE", `/administrators/${named.body.id}`)).status).to.equal(204);
+      expect((await admin("DELETE", `/administrators/${named.body.id}`)).status).to.equal(404);
       const health = await request(`${server.url}/healthz`, "GET");
       expectDescribed("GET", `${server.url}/healthz`, health);
     });
