@@ -5,6 +5,8 @@ export interface RouteRole extends RouteRule {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** `:name` matches one path segment; `:tenant` is the tenant the scope check applies to; a final `/*` matches the rest */
   path: string;
+  /** a POST that only computes an answer (a plan with choices), so a viewer may call it */
+  changesNothing?: true;
 }
 
 const viewer = { role: "viewer" } as const;
@@ -54,6 +56,7 @@ export const ROUTE_ROLES: readonly RouteRole[] = [
   { method: "GET", path: "/tenants/:tenant/users/:id/access", ...viewer },
   { method: "GET", path: "/tenants/:tenant/users/:id/credentials", ...viewer },
   { method: "GET", path: "/tenants/:tenant/users/:id/offboarding-plan", ...viewer },
+  { method: "POST", path: "/tenants/:tenant/users/:id/offboarding-plan", ...viewer, changesNothing: true },
   { method: "POST", path: "/tenants/:tenant/users/:id/sessions", ...manager },
   { method: "POST", path: "/tenants/:tenant/users/:id/api-keys", ...manager },
   { method: "POST", path: "/tenants/:tenant/users/:id/deactivate", ...manager },
@@ -71,7 +74,7 @@ export const ROUTE_ROLES: readonly RouteRole[] = [
   { method: "PUT", path: "/organizations/*", ...ownerOfAll },
   { method: "DELETE", path: "/organizations/*", ...ownerOfAll },
 
-  // subscriptions, their deliveries and dead letters
+  // subscriptions, their deliveries and dead letters (a retry is a POST below them)
   { method: "GET", path: "/tenants/:tenant/event-subscriptions", ...viewer },
   { method: "GET", path: "/tenants/:tenant/event-subscriptions/*", ...viewer },
   { method: "POST", path: "/tenants/:tenant/event-subscriptions", ...owner },
