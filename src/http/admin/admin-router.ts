@@ -7,6 +7,7 @@ import { requireTenant } from "./admin-context";
 import { auditRoutes } from "./audit-routes";
 import { authenticateAdmin } from "./authenticate-admin";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
+import { offboardingRoutes } from "./offboarding-routes";
 import { ownerRoutes } from "./owner-routes";
 import { policyRoutes } from "./policy-routes";
 import { seatsRoutes } from "./seats-routes";
@@ -37,7 +38,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(tenantsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }
