@@ -118,16 +118,17 @@ async function viewPlan(tenant: string, user: UserDoc, action: OffboardingAction
   const live = credentials.filter((credential) => !credential.revokedAt);
   const sessions = live.filter((credential) => credential.kind === "session").map((credential) => credential._id);
   const apiKeys = live.filter((credential) => credential.kind === "apiKey").map((credential) => credential._id);
-  const base = { action, user: { id: user._id, userName: user.userName, active: user.active }, seats, choices: choicesOf(given) };
+  const head = { action, user: { id: user._id, userName: user.userName, active: user.active } };
+  const tail = { seats, choices: choicesOf(given) };
   if (plan === null) {
-    return { ...base, allowed: true, unchanged: true, refusals: [], inBulk: null, successor: null, reports: [], groups: [], memberships: { kept: groupIds, dropped: [] }, sessions: { revoked: [] }, apiKeys: { revoked: [], kept: apiKeys } };
+    return { ...head, allowed: true, unchanged: true, refusals: [], inBulk: null, successor: null, reports: [], groups: [], memberships: { kept: groupIds, dropped: [] }, sessions: { revoked: [] }, apiKeys: { revoked: [], kept: apiKeys }, ...tail };
   }
   const userIds = [...new Set([...plan.reports.map((report) => report.id), ...(plan.successor ? [plan.successor.id] : [])])];
   const [users, groups] = await Promise.all([findLiveUsers(tenant, userIds, { userName: 1 }), findGroups(tenant, plan.groups.map((group) => group.id))]);
   const userName = new Map(users.map((doc) => [doc._id, doc.userName]));
   const displayName = new Map(groups.map((doc) => [doc._id, doc.displayName]));
   return {
-    ...base,
+    ...head,
     allowed: plan.refusals.length === 0,
     unchanged: false,
     refusals: plan.refusals.map(viewRefusal),
@@ -138,6 +139,7 @@ async function viewPlan(tenant: string, user: UserDoc, action: OffboardingAction
     memberships: plan.dropMemberships ? { kept: [], dropped: groupIds } : { kept: groupIds, dropped: [] },
     sessions: { revoked: sessions },
     apiKeys: plan.revokeApiKeys ? { revoked: apiKeys, kept: [] } : { revoked: [], kept: apiKeys },
+    ...tail,
   };
 }
 
