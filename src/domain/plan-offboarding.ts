@@ -134,7 +134,7 @@ function refuseBlocked(input: OffboardingInput, kind: Offboarding, pending: { re
   return {
     status: 409,
     reason: "leaderBlocked",
-    detail: `User ${input.leaver.id} is still a team leader (${leads}) and policy reassignReportsTo is block: reassign them, or name a successor or a lead for each, before the user is ${verbOf(kind)}`,
+    detail: `User ${input.leaver.id} is still a team leader (${leads}) and policy reassignReportsTo is block: reassign them before the user is ${verbOf(kind)}, or have an administrator name a successor or a lead for each`,
     pending,
   };
 }
