@@ -38,7 +38,7 @@ export interface OffboardingPlanView {
   apiKeys: { revoked: string[]; kept: string[] };
   seats: SeatEffect;
   /** the choices planned, as given */
-  choices: TransitionRecord["choices"] & object;
+  choices: Record<string, unknown>;
 }
 
 export type RefusalView = Pick<Refusal, "status" | "reason" | "detail" | "missing" | "pending">;
@@ -88,7 +88,7 @@ async function checkedChoices(tenant: string, leaver: UserDoc, given: Offboardin
     ...(given.revokeApiKeys !== undefined ? { revokeApiKeys: given.revokeApiKeys } : {}),
   };
   const named = new Set<string>([...(choices.successor ? [choices.successor] : []), ...(choices.reports?.values() ?? []), ...(choices.groups?.values() ?? [])]);
-  if (!named.size && !choices.reports?.size && !choices.groups?.size) return choices;
+  if (!named.size) return choices;
   const { tenant: tenantDoc } = await loadTenantSettings(tenant);
   const [facts, leads] = await Promise.all([loadOffboardingFacts(leaver, tenantDoc), findLiveUsers(tenant, [...named])]);
   const found = new Map(leads.map((lead) => [lead._id, userFacts(lead)]));
