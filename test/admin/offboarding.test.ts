@@ -36,6 +36,9 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/deactivate|remove|reactivate"
 
   it("hands everything to one successor and records the reason and the choices [successor]", async () => {
     const t = await leaderWithTeam(server);
+    // the administrator's actor, as every admin action records it (adminContext)
+    await giveOwner(t.tenant, t.boss);
+    const [ownerChange] = await auditOf(t.tenant, "action=owner.update");
     const res = await t.tenant.admin("POST", `/users/${t.leader}/deactivate`, { successor: t.spare, reason: "left the company" });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ id: t.leader, active: false });
@@ -43,12 +46,12 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/deactivate|remove|reactivate"
     expect(await groupLeaderOf(t.tenant, t.group)).to.equal(t.spare);
 
     const [main] = await auditOf(t.tenant, `action=user.deactivate&target=${t.leader}`);
-    expect(main).to.include({ actor: "admin", reason: "left the company" });
+    expect(main).to.include({ actor: ownerChange.actor, reason: "left the company" });
     expect(main.choices).to.deep.equal({ successor: t.spare });
     const reassigned = await auditOf(t.tenant, "action=reports.reassign");
     expect(reassigned).to.have.length(4);
     for (const entry of reassigned) {
-      expect(entry).to.include({ cause: t.leader, reason: "left the company", actor: "admin" });
+      expect(entry).to.include({ cause: t.leader, reason: "left the company", actor: ownerChange.actor });
       const path = entry.target === t.group ? GROUP_MANAGER : USER_MANAGER;
       expect(entry.after).to.deep.equal({ [path]: { value: t.spare } });
     }
