@@ -86,6 +86,26 @@ Users (a user id is the SCIM id)
   roster users erase <tenant> <userId>        wipe the personal data of a deactivated or removed user
                                               and redact it in the audit log (irreversible)
 
+Offboarding (a leader's reports and groups led go to a successor; see the README's worked example)
+  roster users plan <tenant> <userId> [--action deactivate|remove] [CHOICES]
+                                              what the offboarding would do now, changing nothing:
+                                              refusals, successor, each report and group with its new
+                                              lead, memberships kept or dropped, sessions and API keys
+                                              revoked, seat freed or not. --action defaults to deactivate
+  roster users deactivate <tenant> <userId> [CHOICES] [--reason TEXT]
+  roster users remove <tenant> <userId> [CHOICES] [--reason TEXT]
+                                              offboard with the same guards as SCIM; works under policy
+                                              block once every report and group has a lead. The reason
+                                              and the choices go into the audit entries
+  roster users reactivate <tenant> <userId> [--reason TEXT]
+  CHOICES (what they do not name follows the policy reassignReportsTo):
+    --successor ID                            one new lead for every report and group led
+    --reports R1=L1,R2=L2                     a new manager per report
+    --groups G1=L1                            a new leader per group led
+    --api-keys revoke|keep                    overrides the policy revokeApiKeys
+    --file FILE                               the choices as JSON ("-": stdin), as POST …/deactivate takes
+                                              them; the options above win over it
+
 Options
   --url URL      the server to talk to
   -h, --help     this text; \`roster <group> --help\` shows one group
@@ -97,11 +117,22 @@ each schema error on stderr); 2 usage or configuration error; 3 server unreachab
 /** The part of the help about one command group, or the whole text when the group is unknown. */
 export function helpFor(group: string | undefined): string {
   if (!group) return HELP_TEXT;
-  const headings: Record<string, string> = { tenants: "Tenants", admins: "Administrators", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
-  const heading = headings[group];
-  if (!heading) return HELP_TEXT;
+  const headings: Record<string, string[]> = {
+    tenants: ["Tenants"],
+    admins: ["Administrators"],
+    tokens: ["SCIM tokens"],
+    "oauth-clients": ["OAuth clients"],
+    policy: ["Policy"],
+    owner: ["Owner"],
+    seats: ["Seats"],
+    audit: ["Audit"],
+    users: ["Users", "Offboarding"],
+    offboarding: ["Offboarding"],
+  };
+  const wanted = headings[group];
+  if (!wanted) return HELP_TEXT;
   const sections = HELP_TEXT.split("\n\n");
-  const section = sections.find((part) => part.startsWith(heading));
+  const chosen = sections.filter((part) => wanted.some((heading) => part.startsWith(heading)));
   const usage = [...sections.slice(0, 2), ...sections.filter((part) => part.startsWith("  Server"))].join("\n\n");
-  return section ? `${usage}\n\n${section}\n\nSee roster --help for options and exit statuses.\n` : HELP_TEXT;
+  return chosen.length ? `${usage}\n\n${chosen.join("\n\n")}\n\nSee roster --help for options and exit statuses.\n` : HELP_TEXT;
 }

@@ -34,6 +34,11 @@ const OPTIONS = {
   until: { type: "string" },
   count: { type: "string" },
   cursor: { type: "string" },
+  successor: { type: "string" },
+  reports: { type: "string" },
+  groups: { type: "string" },
+  "api-keys": { type: "string" },
+  reason: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -22,6 +22,7 @@ export interface AuditEntryView {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   reason?: string;
+  choices?: Record<string, unknown>;
   requestId: string;
   ignoredAttributes?: string[];
 }
@@ -67,6 +68,7 @@ export function viewEntry(doc: AuditDoc): AuditEntryView {
   if (doc.before !== undefined && doc.before !== null) view.before = doc.before;
   if (doc.after !== undefined && doc.after !== null) view.after = doc.after;
   if (doc.reason !== undefined && doc.reason !== null) view.reason = doc.reason;
+  if (doc.choices !== undefined && doc.choices !== null) view.choices = doc.choices;
   if (Array.isArray(doc.ignoredAttributes)) view.ignoredAttributes = doc.ignoredAttributes;
   return view;
 }

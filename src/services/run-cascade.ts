@@ -47,6 +47,8 @@ export async function runCascade(transition: TransitionDoc): Promise<boolean> {
       target: transition.userId,
       before: transition.before,
       after: transition.after,
+      ...(transition.reason !== undefined ? { reason: transition.reason } : {}),
+      ...(transition.choices !== undefined ? { choices: transition.choices } : {}),
       requestId: transition.requestId,
     },
   ];

@@ -6,6 +6,9 @@ import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
+import offboardingSchema from "../../schemas/admin-offboarding.schema.json";
+import offboardingPlanQuerySchema from "../../schemas/admin-offboarding-plan-query.schema.json";
+import reactivateSchema from "../../schemas/admin-reactivate.schema.json";
 import { RosterError } from "../domain/roster-error";
 import { parseInstant } from "./parse-instant";
 
@@ -41,6 +44,9 @@ const SCHEMAS = {
   auditQuery: { schema: auditQuerySchema, query: true },
   administratorCreate: { schema: administratorCreateSchema, query: false },
   administratorUpdate: { schema: administratorUpdateSchema, query: false },
+  offboarding: { schema: offboardingSchema, query: false },
+  offboardingPlanQuery: { schema: offboardingPlanQuerySchema, query: true },
+  reactivate: { schema: reactivateSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

@@ -40,6 +40,7 @@ export async function applySteps(transition: TransitionDoc, steps: StoreStep[], 
     cause: transition.userId,
     before: { [path]: { value: from } },
     after: { [path]: to ? { value: to } : null },
+    ...(transition.reason !== undefined ? { reason: transition.reason } : {}),
     requestId: transition.requestId,
   });
   for (const { index, effect } of steps) {

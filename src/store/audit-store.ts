@@ -25,7 +25,7 @@ function decodeEntry(doc: AuditDoc): AuditDoc {
 
 function encodeEntry(entry: AuditDoc): Record<string, unknown> {
   const stored: Record<string, unknown> = { ...entry, before: encodeChange(entry.before), after: encodeChange(entry.after) };
-  for (const key of ["actorName", "before", "after", "cause", "reason", "ignoredAttributes"]) if (stored[key] === undefined) delete stored[key];
+  for (const key of ["actorName", "before", "after", "cause", "reason", "choices", "ignoredAttributes"]) if (stored[key] === undefined) delete stored[key];
   return stored;
 }
 

@@ -130,6 +130,25 @@ describe("GET /openapi.json", () => {
       expectDescribed("GET", `${server.url}/scim/v2/Users`, anonymous);
     });
 
+    it("offboarding: plan, deactivate, reactivate, remove, and their errors", async () => {
+      const user = (userName: string, manager?: string) => scim("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName, ...(manager ? { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: manager } } } : {}) });
+      const leader = (await user("leader")).body.id as string;
+      const report = (await user("report", leader)).body.id as string;
+      const spare = (await user("spare")).body.id as string;
+      const base = `/tenants/${tenant.id}/users/${leader}`;
+      expect((await admin("GET", `${base}/offboarding-plan?action=deactivate`)).status).to.equal(200);
+      expect((await admin("POST", `${base}/offboarding-plan?action=remove`, { successor: spare })).status).to.equal(200);
+      expect((await admin("GET", `${base}/offboarding-plan?action=erase`)).status).to.equal(400);
+      expect((await admin("POST", `${base}/deactivate`, { reassign: { reports: { [report]: leader } } })).status).to.equal(400);
+      expect((await admin("PUT", `/tenants/${tenant.id}/policy`, { reassignReportsTo: "block" })).status).to.equal(200);
+      expect((await admin("POST", `${base}/deactivate`, {})).status).to.equal(409);
+      expect((await admin("POST", `${base}/deactivate`, { successor: spare, reason: "openapi" })).status).to.equal(200);
+      expect((await admin("POST", `${base}/reactivate`, { reason: "back" })).status).to.equal(200);
+      const plain = (await user("plain")).body.id as string;
+      expect((await admin("POST", `/tenants/${tenant.id}/users/${plain}/remove`, {})).status).to.equal(204);
+      expect((await admin("POST", `/tenants/${tenant.id}/users/${plain}/reactivate`, {})).status).to.equal(404);
+    });
+
     it("the admin API and the service endpoints", async () => {
       await admin("GET", "/tenants");
       for (const path of ["/policy", "/owner", "/seats", "/tokens", "/audit"]) expect((await admin("GET", `/tenants/${tenant.id}${path}`)).status).to.equal(200);

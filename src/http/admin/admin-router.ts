@@ -10,6 +10,7 @@ import { auditRoutes } from "./audit-routes";
 import { authenticateAdmin } from "./authenticate-admin";
 import { authorizeAdmin } from "./authorize-admin";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
+import { offboardingRoutes } from "./offboarding-routes";
 import { ownerRoutes } from "./owner-routes";
 import { policyRoutes } from "./policy-routes";
 import { seatsRoutes } from "./seats-routes";
@@ -43,7 +44,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(tenantsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }

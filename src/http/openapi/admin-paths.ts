@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../../scim/resource-json-schema";
-import { json, noContent, pathParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
+import { json, noContent, pathParameter, queryParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
 
 const JSON_TYPES = ["application/json"];
 const adminError = (description: string) => json(description, ref("AdminError"), JSON_TYPES);
@@ -13,6 +13,8 @@ const tenant = pathParameter("tenant", "The tenant's id");
 const user = pathParameter("id", "The user's id");
 const NOT_FOUND = { "404": adminError("No such tenant (or user, or token), or a tenant outside the administrator's scope") };
 const INVALID = { "400": adminError("The payload breaks its schema; `errors` names each path") };
+const REFUSED = { "409": adminError("A team leader to hand over under policy block (`reassign` or `successor` what the detail lists), or the user kept changing") };
+const OFFBOARDING_ACTION = { ...(queryParameter("action", "The offboarding to plan", { enum: ["deactivate", "remove"] }) as object), required: true };
 
 function operation(tag: string, summary: string, operationId: string, responses: Responses, more: Partial<Operation> = {}): Operation {
   return { summary, operationId, tags: [`Admin ${tag}`], ...more, responses: { ...responses, ...COMMON_ERRORS } };
@@ -92,6 +94,19 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/tenants/{tenant}/users/{id}/api-keys": {
       post: operation("users", "Issue an API key of the user (shown once)", "createApiKey", { ...created("The API key"), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Label"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/offboarding-plan": {
+      get: operation("offboarding", "What deactivating or removing the user would do now, by the policy's defaults; changes nothing", "readOffboardingPlan", { ...ok("The plan", ref("OffboardingPlan")), ...INVALID, ...NOT_FOUND }, inTenant([user, OFFBOARDING_ACTION])),
+      post: operation("offboarding", "What deactivating or removing the user would do now with these choices (the body of POST …/deactivate or …/remove); changes nothing", "previewOffboardingChoices", { ...ok("The plan", ref("OffboardingPlan")), ...INVALID, ...NOT_FOUND }, { ...inTenant([user, OFFBOARDING_ACTION]), requestBody: body(ref("OffboardingChoices"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/deactivate": {
+      post: operation("offboarding", "Deactivate the user with an administrator's successor and reassign choices (SPEC §4, §11)", "deactivateUser", { ...ok("The deactivated user", ref("StoredUser")), ...INVALID, ...NOT_FOUND, ...REFUSED }, { ...inTenant([user]), requestBody: body(ref("OffboardingChoices"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/remove": {
+      post: operation("offboarding", "Remove the user with an administrator's successor and reassign choices (SPEC §4, §11)", "removeUser", { "204": noContent("Removed"), ...INVALID, ...NOT_FOUND, ...REFUSED }, { ...inTenant([user]), requestBody: body(ref("OffboardingChoices"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/reactivate": {
+      post: operation("offboarding", "Reactivate the user, with a reason for the audit log", "reactivateUser", { ...ok("The reactivated user", ref("StoredUser")), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Reactivation"), false) }),
     },
     "/tenants/{tenant}/users/{id}/credentials": {
       get: operation("users", "The user's sessions and API keys", "readCredentials", { ...ok("The credentials"), ...NOT_FOUND }, inTenant([user])),

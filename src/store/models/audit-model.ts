@@ -13,7 +13,10 @@ export interface AuditDoc {
   cause?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
+  /** a refusal's reason, or an administrator's reason for a transition */
   reason?: string;
+  /** an administrator's hand-over choices as given (user.deactivate, user.remove) */
+  choices?: Record<string, unknown>;
   requestId: string;
   /** names the request carried that the schemas do not know, ignored by policy (user.create/user.update) */
   ignoredAttributes?: string[];

@@ -17,6 +17,10 @@ export interface TransitionDoc {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   effects: Effect[];
+  /** an administrator's reason (POST …/deactivate|remove|reactivate), written on every audit entry of the transition */
+  reason?: string;
+  /** the administrator's successor and reassign choices as given, written on the transition's own audit entry */
+  choices?: Record<string, unknown>;
   /** indexes of effects already applied */
   done: number[];
   status: "pending" | "complete" | "aborted";
