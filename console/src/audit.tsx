@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, tenantPath } from "./api";
 import { formatTime } from "./format";
+import { href } from "./route";
 import { Changes, ErrorMessage, ScreenTitle, Value, useId, useLoad } from "./ui";
 
 export interface AuditEntry {
@@ -35,7 +36,7 @@ function hasRedacted(value: unknown): boolean {
   return typeof value === "object" && value !== null && Object.values(value).some(hasRedacted);
 }
 
-export function AuditTable({ entries, caption }: { entries: AuditEntry[]; caption: string }) {
+export function AuditTable({ entries, caption, tenant }: { entries: AuditEntry[]; caption: string; tenant: string }) {
   if (entries.length === 0) return <p class="muted">No audit entries.</p>;
   return (
     <table class="audit">
@@ -47,7 +48,7 @@ export function AuditTable({ entries, caption }: { entries: AuditEntry[]; captio
             <td class="nowrap">{formatTime(entry.at)}</td>
             <td>{entry.actorName ? <>{entry.actorName} <span class="muted">{entry.actor}</span></> : entry.actor}</td>
             <td><code>{entry.action}</code></td>
-            <td><code>{entry.target}</code></td>
+            <td>{/^user\./.test(entry.action) ? <a href={href(tenant, "person", entry.target)}><code>{entry.target}</code></a> : <code>{entry.target}</code>}</td>
             <td>
               {hasRedacted(entry) && <p><span class="redacted">redacted</span> personal values erased</p>}
               {entry.reason && <p>Reason: <Value value={entry.reason} /></p>}
@@ -113,7 +114,7 @@ export function AuditScreen({ tenant }: { tenant: string }) {
         <button type="submit">Filter</button>
       </form>
       <ErrorMessage error={page.error} />
-      {page.data && <AuditTable entries={page.data.entries} caption="Audit entries, newest first" />}
+      {page.data && <AuditTable tenant={tenant} entries={page.data.entries} caption="Audit entries, newest first" />}
       <div class="pager">
         <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors([""])}>Newest</button>
         <span>Page {cursors.length}</span>

@@ -48,7 +48,7 @@ function History({ tenant, id }: { tenant: string; id: string }) {
     <section aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
       <ErrorMessage error={page.error} />
-      {page.data && <AuditTable entries={page.data.entries} caption="Audit entries about this person, newest first" />}
+      {page.data && <AuditTable tenant={tenant} entries={page.data.entries} caption="Audit entries about this person, newest first" />}
       <div class="pager">
         <button type="button" class="secondary" disabled={cursors.length === 1} onClick={() => setCursors([""])}>Newest</button>
         <button type="button" class="secondary" disabled={!page.data?.nextCursor} onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>Older</button>
