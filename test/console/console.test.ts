@@ -206,6 +206,20 @@ describe("admin console in Chromium", function () {
     await shot("events");
   });
 
+  it("reactivates a deactivated person, with a reason in the audit log", async () => {
+    await page.goto(`${server.url}/console/#/t/${tenant.id}/people/${ids.gone1}`);
+    await heading().getByText("Deactivated").waitFor();
+    await page.getByRole("button", { name: "Reactivate" }).click();
+    const dialog = page.getByRole("dialog", { name: "Reactivate Gone Person 1" });
+    await dialog.getByLabel("Reason (kept in the audit log)").fill("Came back");
+    await dialog.getByRole("button", { name: "Reactivate Gone Person 1" }).click();
+    await page.getByText("Gone Person 1 was reactivated.").waitFor();
+    await page.getByRole("button", { name: "Deactivate" }).waitFor();
+    expect(await heading().getByText("Deactivated").count()).to.equal(0);
+    await history().getByText("Reason: Came back").waitFor();
+    expect((await tenant.scim("GET", `/Users/${ids.gone1}`)).body.active).to.equal(true);
+  });
+
   it("shows a named viewer only their tenant and no buttons that change anything", async function () {
     const created = await fetch(`${server.url}/admin/v1/administrators`, {
       method: "POST",
