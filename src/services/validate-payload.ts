@@ -1,6 +1,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import labelSchema from "../../schemas/admin-label.schema.json";
 import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
+import eventSubscriptionSchema from "../../schemas/admin-event-subscription.schema.json";
+import eventPollSchema from "../../schemas/event-poll.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
@@ -37,6 +39,8 @@ const SCHEMAS = {
   owner: { schema: ownerSchema, query: false },
   label: { schema: labelSchema, query: false },
   auditQuery: { schema: auditQuerySchema, query: true },
+  eventSubscription: { schema: eventSubscriptionSchema, query: false },
+  eventPoll: { schema: eventPollSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

@@ -6,6 +6,7 @@ import { rateLimit, type TokenBuckets } from "../rate-limit";
 import { requireTenant } from "./admin-context";
 import { auditRoutes } from "./audit-routes";
 import { authenticateAdmin } from "./authenticate-admin";
+import { eventSubscriptionsRoutes } from "./event-subscriptions-routes";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
 import { ownerRoutes } from "./owner-routes";
 import { policyRoutes } from "./policy-routes";
@@ -37,7 +38,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(tenantsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), eventSubscriptionsRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }
