@@ -153,7 +153,8 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
  * entries written as events into deliveries, then pushes the ones due. A loop of its
  * own, beside the sweep: a slow receiver holds up neither the sweep nor any request.
  * Pushes are at-least-once; one process pushes at a time (a lease), so processes do
- * not race each other to the same receiver.
+ * not race each other to the same receiver; a process that dies holding it is
+ * taken over after ROSTER_LEASE_MS, and its pushes in flight are pushed again.
  */
 export function startEventDelivery(logger: Logger, intervalMs: number, settings: EventDeliverySettings): () => Promise<void> {
   let running: Promise<void> | null = null;
@@ -164,7 +165,7 @@ export function startEventDelivery(logger: Logger, intervalMs: number, settings:
       const runtime = getRuntime();
       try {
         while (!stopped && (await fanOutEvents()) > 0);
-        if (stopped || !(await acquireLease("events:push", runtime.processId, Math.max(runtime.leaseMs, settings.timeoutMs * 2), runtime.now()))) return;
+        if (stopped || !(await acquireLease("events:push", runtime.processId, runtime.leaseMs, runtime.now()))) return;
         try {
           for (;;) {
             const { delivered, failed } = await pushDueEvents(settings);

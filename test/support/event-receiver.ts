@@ -8,7 +8,7 @@ export interface ReceivedSet {
   claims: Record<string, any>;
   contentType: string | undefined;
   authorization: string | undefined;
-  /** what the receiver answered */
+  /** what the receiver answered; 0 when the sender had gone before the answer */
   status: number;
 }
 
@@ -33,7 +33,9 @@ export async function startEventReceiver(answer: (set: Omit<ReceivedSet, "status
         // not a JWT: recorded with no claims, answered 400 below
       }
       const set = { jwt, claims, contentType: req.headers["content-type"], authorization: req.headers.authorization };
-      const status = claims.jti ? await answer(set, received.length) : 400;
+      const answered = claims.jti ? await answer(set, received.length) : 400;
+      // a sender that is gone (killed while waiting) never learns the answer: not delivered
+      const status = req.socket.destroyed ? 0 : answered;
       received.push({ ...set, status });
       res.statusCode = status;
       if (status === 400) res.setHeader("Content-Type", "application/json");
