@@ -1,5 +1,5 @@
 /** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
-export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
+export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, OAuth clients, policy, owner, seats, audit, users, event subscriptions
 
 Usage: roster <command> [arguments] [options]
 
@@ -69,6 +69,21 @@ Users (a user id is the SCIM id)
   roster users erase <tenant> <userId>        wipe the personal data of a deactivated or removed user
                                               and redact it in the audit log (irreversible)
 
+Event subscriptions (lifecycle events as signed SETs, RFC 9967; README "Lifecycle events")
+  roster event-subscriptions create <tenant> --receiver URL [--events URI,URI] [--secret-file FILE]
+                                              push each SET to URL (RFC 8935); FILE ("-": stdin) holds a
+                                              secret sent as Authorization: Bearer; --events limits the
+                                              event URIs sent (default: all)
+  roster event-subscriptions create <tenant> --delivery poll [--events URI,URI]
+                                              the receiver polls (RFC 8936) with the pollToken printed
+                                              once, here only, at the printed pollPath
+  roster event-subscriptions list <tenant>    subscriptions with counts of SETs pending, failed, dead
+  roster event-subscriptions delete <tenant> <subscriptionId>
+  roster event-subscriptions deliveries <tenant> <subscriptionId> [--status pending|failed|dead|delivered]
+                                              SETs owed (default: not delivered), newest first
+  roster event-subscriptions retry <tenant> <subscriptionId> <jti>
+                                              owe a dead letter again, from its first attempt
+
 Options
   --url URL      the server to talk to
   -h, --help     this text; \`roster <group> --help\` shows one group
@@ -80,7 +95,7 @@ each schema error on stderr); 2 usage or configuration error; 3 server unreachab
 /** The part of the help about one command group, or the whole text when the group is unknown. */
 export function helpFor(group: string | undefined): string {
   if (!group) return HELP_TEXT;
-  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
+  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users", "event-subscriptions": "Event subscriptions" };
   const heading = headings[group];
   if (!heading) return HELP_TEXT;
   const sections = HELP_TEXT.split("\n\n");

@@ -30,6 +30,11 @@ const OPTIONS = {
   until: { type: "string" },
   count: { type: "string" },
   cursor: { type: "string" },
+  delivery: { type: "string" },
+  receiver: { type: "string" },
+  events: { type: "string" },
+  "secret-file": { type: "string" },
+  status: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
