@@ -226,6 +226,32 @@ describe("Lifecycle events: push (RFC 8935)", function () {
     expect(events[0].claims.events[LEAVE_DATE]).to.deep.equal({ manager: { value: boss.id } });
   });
 
+  it("a leader whose leave date passes: the deactivation names their manager, the hand-over names the leaver (README's worked example)", async () => {
+    const tenant = await freshTenant(server, "ev");
+    const rx = await receiver();
+    const cy = await createUser(tenant, "cy");
+    const ann = await createUser(tenant, "ann", managedBy(cy.id));
+    const bob = await createUser(tenant, "bob", managedBy(ann.id));
+    await subscribe(tenant, rx, { events: [DEACTIVATE, REASSIGN] });
+    const leaveDate = { op: "replace", path: "urn:ietf:params:scim:schemas:extension:roster:2.0:User:leaveDate", value: "2021-06-30T17:00:00Z" };
+    const res = await tenant.scim("PATCH", `/Users/${ann.id}`, { schemas: [PATCH_OP], Operations: [leaveDate] });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.active).to.equal(false);
+    await acceptedAtLeast(rx, 2);
+    await sleep(300);
+    const events = eventsOf(rx);
+    expect(events.map((event) => [event.sub, event.uris])).to.have.deep.members([
+      [`/Users/${ann.id}`, [DEACTIVATE, LEAVE_DATE]],
+      [`/Users/${bob.id}`, [PATCH, REASSIGN]],
+    ]);
+    const deactivation = events.find((event) => event.sub === `/Users/${ann.id}`)!.claims;
+    expect(deactivation.events[LEAVE_DATE]).to.deep.equal({ manager: { value: cy.id } });
+    const handOver = events.find((event) => event.sub === `/Users/${bob.id}`)!.claims;
+    expect(handOver.events[REASSIGN]).to.deep.equal({ leaver: ann.id, from: ann.id, to: cy.id, attribute: USER_MANAGER });
+    // one change, one transaction
+    expect(handOver.txn).to.equal(deactivation.txn);
+  });
+
   it("answers bad subscriptions with a 400 naming each problem, and unknown ones with 404", async () => {
     const tenant = await freshTenant(server, "ev");
     const cases: Array<[unknown, string]> = [
