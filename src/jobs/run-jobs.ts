@@ -7,7 +7,7 @@ import { claimTransition, findAbandonedTransitions, finishTransition, type Trans
 import { fenceUserVersion, findAnyUser, findUsersDueToLeave } from "../store/user-store";
 import { finishTenantDeletions } from "../services/tenants";
 import { finishAbandonedGroupWrites } from "../services/group-service";
-import { fanOutEvents, pushDueEvents, type EventDeliverySettings } from "../services/deliver-events";
+import { fanOutEvents, hasDuePushes, pushDueEvents, type EventDeliverySettings } from "../services/deliver-events";
 
 const BATCH = 100;
 const DELETION_SWEEP_MS = 60_000;
@@ -165,7 +165,8 @@ export function startEventDelivery(logger: Logger, intervalMs: number, settings:
       const runtime = getRuntime();
       try {
         while (!stopped && (await fanOutEvents()) > 0);
-        if (stopped || !(await acquireLease("events:push", runtime.processId, runtime.leaseMs, runtime.now()))) return;
+        // an idle tick costs two reads: the lease is taken only when something is due
+        if (stopped || !(await hasDuePushes()) || !(await acquireLease("events:push", runtime.processId, runtime.leaseMs, runtime.now()))) return;
         try {
           for (;;) {
             const { delivered, failed } = await pushDueEvents(settings);

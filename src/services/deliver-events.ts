@@ -94,6 +94,10 @@ export function audienceOf(subscription: Pick<EventSubscriptionDoc, "_id" | "del
   return subscription.delivery === "push" && subscription.url ? subscription.url : `urn:roster:event-subscription:${subscription._id}`;
 }
 
+export async function hasDuePushes(): Promise<boolean> {
+  return (await findDuePushes(getRuntime().now(), 1)).length > 0;
+}
+
 /**
  * Pushes the SETs due now (RFC 8935): 202 delivers, anything else (another status,
  * a timeout, a refused connection) is retried with backoff until the dead letter.
