@@ -4,6 +4,7 @@ import { EVENT_URIS } from "../domain/security-event";
 import type { AuditDoc } from "../store/audit-store";
 import {
   clearEventsPending,
+  countDeliveries,
   findAuditEntry,
   findDuePushes,
   findPendingEventEntries,
@@ -33,7 +34,7 @@ export const SET_MEDIA_TYPE = "application/secevent+jwt";
  * Turns audit entries written as events into one delivery per subscription that
  * wants them, then clears the entries' mark. Deliveries have derived ids, so a
  * crash between the two writes only repeats the fan-out. A subscription gets the
- * events fanned out after it exists. Returns the number of entries fanned out.
+ * events of changes recorded (`at`) after it was created. Returns the number of entries fanned out.
  */
 export async function fanOutEvents(): Promise<number> {
   const entries = await findPendingEventEntries(FAN_OUT_BATCH);
@@ -45,7 +46,8 @@ export async function fanOutEvents(): Promise<number> {
     if (!subscriptions.has(entry.tenant)) subscriptions.set(entry.tenant, await listSubscriptions(entry.tenant));
     const events = eventUrisOf(entry);
     for (const subscription of subscriptions.get(entry.tenant)!) {
-      if (!subscriptionWants(subscription.events, events)) continue;
+      // changes from before the subscription existed are not its events
+      if (new Date(entry.at).getTime() < new Date(subscription.createdAt).getTime() || !subscriptionWants(subscription.events, events)) continue;
       deliveries.push({
         _id: `${subscription._id}:${entry._id}`,
         tenant: entry.tenant,
@@ -92,6 +94,11 @@ async function leaverManager(entry: AuditDoc): Promise<LeaverManager | null> {
 /** The `aud` of a subscription's SETs: the receiver's URL (push) or the subscription (poll). */
 export function audienceOf(subscription: Pick<EventSubscriptionDoc, "_id" | "delivery" | "url">): string {
   return subscription.delivery === "push" && subscription.url ? subscription.url : `urn:roster:event-subscription:${subscription._id}`;
+}
+
+/** SETs not delivered, by state, across tenants: for the metrics collector (pending, failed and dead gauges). */
+export async function eventDeliveryCounts(): Promise<Record<"pending" | "failed" | "dead", number>> {
+  return { pending: await countDeliveries({ status: "pending" }), failed: await countDeliveries({ status: "failed" }), dead: await countDeliveries({ status: "dead" }) };
 }
 
 export async function hasDuePushes(): Promise<boolean> {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { createUser } from "../support/scim";
+import { EventDeliveryModel, EventKeyModel, EventSubscriptionModel } from "../../src/store/models";
 import { request, type HttpResult, type TestServer, type TestTenant } from "../support/test-server";
 import { waitFor } from "../support/wait";
 
@@ -97,6 +98,17 @@ describe("Lifecycle events: poll (RFC 8936)", function () {
       expect(res.status, JSON.stringify(body)).to.equal(400);
     }
     expect((await poll(server, subscription, "{not json")).status).to.equal(400);
+  });
+
+  it("deleting the tenant deletes its subscriptions, owed SETs and signing key", async () => {
+    const tenant = await freshTenant(server, "evp");
+    const subscription = await pollSubscription(tenant);
+    await createUser(tenant, "doomed");
+    await pollUntil(server, subscription, 1);
+    expect(await EventDeliveryModel.countDocuments({ tenant: tenant.id }).exec()).to.be.greaterThan(0);
+    expect((await tenant.admin("DELETE", "")).status).to.equal(204);
+    for (const model of [EventSubscriptionModel, EventDeliveryModel, EventKeyModel]) expect(await model.countDocuments({ tenant: tenant.id }).exec(), model.modelName).to.equal(0);
+    expect((await poll(server, subscription, {})).status).to.equal(404);
   });
 
   it("an erase before delivery leaves no personal value in the SETs still owed", async () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createLocalJWKSet, jwtVerify, SignJWT, generateKeyPair, decodeProtectedHeader, type JSONWebKeySet } from "jose";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
-import { createUser, deactivatePatch, managedBy, reactivatePatch } from "../support/scim";
+import { createGroup, createUser, deactivatePatch, managedBy, reactivatePatch } from "../support/scim";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver";
 import { request, type TestServer, type TestTenant } from "../support/test-server";
 import { ENTERPRISE, PATCH_OP, USER_MANAGER } from "../support/urns";
@@ -250,6 +250,20 @@ describe("Lifecycle events: push (RFC 8935)", function () {
     expect(handOver.events[REASSIGN]).to.deep.equal({ leaver: ann.id, from: ann.id, to: cy.id, attribute: USER_MANAGER });
     // one change, one transaction
     expect(handOver.txn).to.equal(deactivation.txn);
+  });
+
+  it("groups are events too: a created group's SET is about /Groups/<id> and carries its members", async () => {
+    const tenant = await freshTenant(server, "ev");
+    const rx = await receiver();
+    const member = await createUser(tenant, "member");
+    await subscribe(tenant, rx, { events: [CREATE] });
+    const group = await createGroup(tenant, "Platform", [member.id]);
+    await acceptedAtLeast(rx, 1);
+    await sleep(300);
+    const events = eventsOf(rx);
+    expect(events.map((event) => event.sub)).to.deep.equal([`/Groups/${group.id}`]);
+    const data = events[0].claims.events[CREATE].data;
+    expect(data).to.include({ id: group.id, displayName: "Platform" });
   });
 
   it("answers bad subscriptions with a 400 naming each problem, and unknown ones with 404", async () => {
