@@ -82,6 +82,10 @@ export async function createSubscription(ctx: ActionContext, payload: unknown): 
     createdAt: now,
   };
   await insertSubscription(doc);
+  // its events start once every fan-out can see it: a fan-out that listed the subscriptions before
+  // the insert landed only handles entries from before this second time
+  doc.createdAt = getRuntime().now();
+  await updateSubscription(ctx.tenant, doc._id, { createdAt: doc.createdAt });
   await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action: "eventSubscription.create", target: doc._id, after: { delivery: doc.delivery, url: doc.url, events: doc.events }, requestId: ctx.requestId });
   return { ...(await view(doc)), ...(pollToken ? { pollToken } : {}) };
 }

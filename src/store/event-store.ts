@@ -16,7 +16,7 @@ export async function listSubscriptions(tenant: string): Promise<EventSubscripti
   return EventSubscriptionModel.find({ tenant }).sort({ createdAt: 1, _id: 1 }).lean<EventSubscriptionDoc[]>().exec();
 }
 
-export async function updateSubscription(tenant: string, id: string, set: Partial<Pick<EventSubscriptionDoc, "url" | "events" | "secret">>): Promise<boolean> {
+export async function updateSubscription(tenant: string, id: string, set: Partial<Pick<EventSubscriptionDoc, "url" | "events" | "secret" | "createdAt">>): Promise<boolean> {
   return (await EventSubscriptionModel.updateOne({ tenant, _id: id }, { $set: set }).exec()).matchedCount === 1;
 }
 
