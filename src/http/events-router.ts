@@ -1,4 +1,5 @@
 import express, { type Router } from "express";
+import { RosterError } from "../domain/roster-error";
 import { tenantJwks } from "../services/event-keys";
 import { pollEvents } from "../services/poll-events";
 import { loadTenantSettings } from "../services/tenant-policy";
@@ -23,7 +24,13 @@ export function createEventsRouter(maxPayloadSize: number): Router {
       const header = req.headers.authorization;
       const bearer = header && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, "").trim() : undefined;
       res.setHeader("Cache-Control", "no-store");
-      res.json(await pollEvents(req.params.tenant, req.params.id, bearer, req.body));
+      try {
+        res.json(await pollEvents(req.params.tenant, req.params.id, bearer, req.body));
+      } catch (error) {
+        // RFC 6750 §3: a refused bearer token says which scheme it wants
+        if (error instanceof RosterError && error.kind === "unauthorized") res.setHeader("WWW-Authenticate", 'Bearer realm="roster-events"');
+        throw error;
+      }
     }),
   );
   return router;

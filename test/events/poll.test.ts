@@ -89,7 +89,9 @@ describe("Lifecycle events: poll (RFC 8936)", function () {
     const tenant = await freshTenant(server, "evp");
     const subscription = await pollSubscription(tenant);
     const other = await pollSubscription(tenant);
-    expect((await poll(server, subscription, {}, null)).status).to.equal(401);
+    const anonymous = await poll(server, subscription, {}, null);
+    expect(anonymous.status).to.equal(401);
+    expect(anonymous.headers.get("www-authenticate")).to.match(/^Bearer /);
     expect((await poll(server, subscription, {}, "rse_wrong")).status).to.equal(401);
     expect((await poll(server, subscription, {}, other.pollToken)).status).to.equal(401);
     expect((await poll(server, { ...subscription, pollPath: `/events/v1/tenants/${tenant.id}/event-subscriptions/nope/poll` }, {})).status).to.equal(401);

@@ -132,9 +132,13 @@ describe("Lifecycle events: push (RFC 8935)", function () {
       [jti, 500],
       [jti, 202],
     ]);
-    const delivered = await tenant.admin("GET", `/event-subscriptions/${id}/deliveries?status=delivered`);
-    expect(delivered.body.deliveries).to.have.length(1);
-    expect(delivered.body.deliveries[0]).to.include({ jti, status: "delivered", attempts: 2 });
+    // the receiver answered before Roster recorded the answer
+    const delivered = await waitFor(async () => {
+      const listed = (await tenant.admin("GET", `/event-subscriptions/${id}/deliveries?status=delivered`)).body.deliveries;
+      return listed.length ? listed : undefined;
+    }, 5000, 50);
+    expect(delivered).to.have.length(1);
+    expect(delivered[0]).to.include({ jti, status: "delivered", attempts: 2 });
   });
 
   it("dead-letters a SET after the configured attempts, shows it, and delivers it once retried", async () => {
@@ -155,9 +159,23 @@ describe("Lifecycle events: push (RFC 8935)", function () {
     expect(retried.status).to.equal(200);
     expect(retried.body).to.include({ status: "pending", attempts: 0 });
     expect(await acceptedAtLeast(rx, 1)).to.deep.equal([dead.jti]);
+    await waitFor(async () => (await tenant.admin("GET", `/event-subscriptions/${id}/deliveries?status=delivered`)).body.deliveries.length === 1, 5000, 50);
     const again = await tenant.admin("POST", `/event-subscriptions/${id}/deliveries/${dead.jti}/retry`);
     expect(again.status).to.equal(409);
     expect((await tenant.admin("POST", `/event-subscriptions/${id}/deliveries/no-such-jti/retry`)).status).to.equal(404);
+  });
+
+  it("an unreachable receiver fails no SCIM write; its SETs wait as failed, then dead, with the reason", async () => {
+    const tenant = await freshTenant(server, "ev");
+    const gone = await receiver();
+    const url = gone.url;
+    await gone.close();
+    const res = await tenant.admin("POST", "/event-subscriptions", { url });
+    const user = await tenant.scim("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "nobody.listens" });
+    expect(user.status).to.equal(201);
+    const dead = await waitFor(async () => (await tenant.admin("GET", `/event-subscriptions/${res.body.id}/deliveries?status=dead`)).body.deliveries[0], 10_000, 50);
+    expect(dead).to.include({ attempts: 3 });
+    expect(dead.lastError).to.match(/fetch failed|ECONNREFUSED/i);
   });
 
   it("a slow receiver does not slow SCIM writes; its SETs still arrive", async () => {
