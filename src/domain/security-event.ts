@@ -123,12 +123,8 @@ function eventPayload(uri: string, entry: EventSource, manager: LeaverManager | 
     }
     case EVENT_URIS.leaveDatePassed:
       return { manager };
-    case EVENT_URIS.erase:
-    case EVENT_URIS.delete:
-    case EVENT_URIS.activate:
-    case EVENT_URIS.deactivate:
-      return {};
     default:
+      // delete, activate, deactivate, erase: the event and its subject say it all
       return {};
   }
 }
