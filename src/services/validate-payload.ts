@@ -1,4 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import administratorCreateSchema from "../../schemas/admin-administrator-create.schema.json";
+import administratorUpdateSchema from "../../schemas/admin-administrator-update.schema.json";
 import labelSchema from "../../schemas/admin-label.schema.json";
 import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
 import eventSubscriptionSchema from "../../schemas/admin-event-subscription.schema.json";
@@ -6,6 +8,9 @@ import eventPollSchema from "../../schemas/event-poll.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
+import offboardingSchema from "../../schemas/admin-offboarding.schema.json";
+import offboardingPlanQuerySchema from "../../schemas/admin-offboarding-plan-query.schema.json";
+import reactivateSchema from "../../schemas/admin-reactivate.schema.json";
 import { RosterError } from "../domain/roster-error";
 import { parseInstant } from "./parse-instant";
 
@@ -39,6 +44,11 @@ const SCHEMAS = {
   owner: { schema: ownerSchema, query: false },
   label: { schema: labelSchema, query: false },
   auditQuery: { schema: auditQuerySchema, query: true },
+  administratorCreate: { schema: administratorCreateSchema, query: false },
+  administratorUpdate: { schema: administratorUpdateSchema, query: false },
+  offboarding: { schema: offboardingSchema, query: false },
+  offboardingPlanQuery: { schema: offboardingPlanQuerySchema, query: true },
+  reactivate: { schema: reactivateSchema, query: false },
   eventSubscription: { schema: eventSubscriptionSchema, query: false },
   eventPoll: { schema: eventPollSchema, query: false },
 } as const;
