@@ -108,6 +108,7 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/tenants/{tenant}/users/{id}/reactivate": {
       post: operation("offboarding", "Reactivate the user, with a reason for the audit log", "reactivateUser", { ...ok("The reactivated user", ref("StoredUser")), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Reactivation"), false) }),
+    },
     "/tenants/{tenant}/event-subscriptions": {
       post: operation("events", "Subscribe to the tenant's lifecycle events (push: RFC 8935; poll: RFC 8936, its poll token shown once)", "createEventSubscription", { ...created("The subscription"), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("EventSubscription")) }),
       get: operation("events", "List the tenant's event subscriptions (never the secret or poll token)", "listEventSubscriptions", { ...ok("The subscriptions", listOf("subscriptions")), ...NOT_FOUND }, inTenant()),
