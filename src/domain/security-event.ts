@@ -7,7 +7,7 @@
 import { LEAVE_DATE_ACTOR } from "./decide-transition";
 import { GROUP_MANAGER_PATH } from "./types";
 
-const SCIM_EVENT = "urn:ietf:params:SCIM:event";
+const SCIM_EVENT = "urn:ietf:params:scim:event";
 const ROSTER_EVENT = "urn:roster:params:event";
 
 /** RFC 9967 event URIs Roster emits, and Roster's own where RFC 9967 is silent. */

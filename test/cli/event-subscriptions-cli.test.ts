@@ -37,11 +37,11 @@ describe("roster event-subscriptions", () => {
     const path = await import("node:path");
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "roster-cli-")), "secret");
     fs.writeFileSync(file, "a-receiver-secret-0123456789\n");
-    const created = await roster("event-subscriptions", "create", tenant, "--receiver", "https://receiver.example/in", "--events", "urn:ietf:params:SCIM:event:prov:deactivate, urn:roster:params:event:leaveDatePassed", "--secret-file", file);
+    const created = await roster("event-subscriptions", "create", tenant, "--receiver", "https://receiver.example/in", "--events", "urn:ietf:params:scim:event:prov:deactivate, urn:roster:params:event:leaveDatePassed", "--secret-file", file);
     expect(created.code, created.stderr).to.equal(0);
     const subscription = JSON.parse(created.stdout);
     expect(subscription).to.include({ delivery: "push", url: "https://receiver.example/in", hasSecret: true });
-    expect(subscription.events).to.deep.equal(["urn:ietf:params:SCIM:event:prov:deactivate", "urn:roster:params:event:leaveDatePassed"]);
+    expect(subscription.events).to.deep.equal(["urn:ietf:params:scim:event:prov:deactivate", "urn:roster:params:event:leaveDatePassed"]);
     const listed = await roster("event-subscriptions", "list", tenant);
     expect(listed.code).to.equal(0);
     expect(listed.stdout).to.not.include("a-receiver-secret");

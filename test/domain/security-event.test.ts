@@ -11,8 +11,8 @@ describe("domain: security events (RFC 8417, RFC 9967)", () => {
   });
 
   it("maps each lifecycle action to its RFC 9967 or Roster event URIs, and everything else to none", () => {
-    expect(eventUrisOf({ action: "user.deactivate", actor: "tok" })).to.deep.equal(["urn:ietf:params:SCIM:event:prov:deactivate"]);
-    expect(eventUrisOf({ action: "user.deactivate", actor: LEAVE_DATE_ACTOR })).to.deep.equal(["urn:ietf:params:SCIM:event:prov:deactivate", "urn:roster:params:event:leaveDatePassed"]);
+    expect(eventUrisOf({ action: "user.deactivate", actor: "tok" })).to.deep.equal(["urn:ietf:params:scim:event:prov:deactivate"]);
+    expect(eventUrisOf({ action: "user.deactivate", actor: LEAVE_DATE_ACTOR })).to.deep.equal(["urn:ietf:params:scim:event:prov:deactivate", "urn:roster:params:event:leaveDatePassed"]);
     for (const action of ["token.create", "policy.update", "user.deactivate.refused", "owner.update", "eventSubscription.create"]) expect(eventUrisOf({ action, actor: "admin" }), action).to.deep.equal([]);
     expect(securityEventClaims({ ...ENTRY, action: "token.create" })).to.equal(null);
   });
@@ -26,7 +26,7 @@ describe("domain: security events (RFC 8417, RFC 9967)", () => {
       toe: 1767323045,
       txn: "req-1",
       sub_id: { format: "scim", uri: "/Users/u1" },
-      events: { "urn:ietf:params:SCIM:event:prov:delete": {} },
+      events: { "urn:ietf:params:scim:event:prov:delete": {} },
     });
     expect(securityEventClaims({ ...ENTRY, action: "group.create", after: { displayName: "Ops" } })!.sub_id).to.deep.equal({ format: "scim", uri: "/Groups/u1" });
   });

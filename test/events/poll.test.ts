@@ -6,7 +6,7 @@ import { EventDeliveryModel, EventKeyModel, EventSubscriptionModel } from "../..
 import { request, type HttpResult, type TestServer, type TestTenant } from "../support/test-server";
 import { waitFor } from "../support/wait";
 
-const CREATE = "urn:ietf:params:SCIM:event:prov:create:full";
+const CREATE = "urn:ietf:params:scim:event:prov:create:full";
 const ERASE = "urn:roster:params:event:erase";
 
 interface PollSubscription {

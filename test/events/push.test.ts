@@ -7,7 +7,7 @@ import { request, type TestServer, type TestTenant } from "../support/test-serve
 import { ENTERPRISE, PATCH_OP, USER_MANAGER } from "../support/urns";
 import { sleep, waitFor } from "../support/wait";
 
-const SCIM_EVENT = "urn:ietf:params:SCIM:event";
+const SCIM_EVENT = "urn:ietf:params:scim:event";
 const CREATE = `${SCIM_EVENT}:prov:create:full`;
 const PATCH = `${SCIM_EVENT}:prov:patch:full`;
 const DEACTIVATE = `${SCIM_EVENT}:prov:deactivate`;
@@ -289,7 +289,7 @@ describe("Lifecycle events: push (RFC 8935)", function () {
     const cases: Array<[unknown, string]> = [
       [{}, "/url"],
       [{ url: "ftp://x.example/in" }, "/url"],
-      [{ url: "https://x.example/in", events: ["urn:ietf:params:SCIM:event:prov:nope"] }, "/events/0"],
+      [{ url: "https://x.example/in", events: ["urn:ietf:params:scim:event:prov:nope"] }, "/events/0"],
       [{ url: "https://x.example/in", events: [] }, "/events"],
       [{ url: "https://x.example/in", secret: "short" }, "/secret"],
       [{ url: "https://x.example/in", delivery: "carrier-pigeon" }, "/delivery"],
