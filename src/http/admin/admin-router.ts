@@ -9,6 +9,7 @@ import { administratorsRoutes } from "./administrators-routes";
 import { auditRoutes } from "./audit-routes";
 import { authenticateAdmin } from "./authenticate-admin";
 import { authorizeAdmin } from "./authorize-admin";
+import { eventSubscriptionsRoutes } from "./event-subscriptions-routes";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
 import { offboardingRoutes } from "./offboarding-routes";
 import { ownerRoutes } from "./owner-routes";
@@ -45,7 +46,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(tenantsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes(), peopleRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes(), eventSubscriptionsRoutes(), peopleRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }
