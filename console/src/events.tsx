@@ -53,7 +53,7 @@ function Deliveries({ tenant, subscription, canRetry, onClose }: { tenant: strin
             {rows.map((row) => (
               <tr>
                 <td><code>{row.jti}</code></td>
-                <td>{(row.events ?? []).map((uri) => <div><code>{uri.split(":").pop()}</code></div>)}</td>
+                <td>{(row.events ?? []).map((uri) => <div><code title={uri}>{uri.replace(/^urn:.*?:event:/, "")}</code></div>)}</td>
                 <td>{row.status}{row.deliveredAt ? ` ${formatTime(row.deliveredAt)}` : ""}</td>
                 <td>{row.attempts ?? "—"}</td>
                 <td>{formatTime(row.nextAttemptAt)}</td>
@@ -115,7 +115,7 @@ export function EventsScreen({ tenant, me }: { tenant: string; me: Me }) {
   return (
     <>
       <ScreenTitle>Event subscriptions</ScreenTitle>
-      <p class="hint">Receivers of this tenant's lifecycle events (signed Security Event Tokens, RFC 8935 push).</p>
+      <p class="hint">Receivers of this tenant's lifecycle events (signed Security Event Tokens, pushed per RFC 8935 or polled per RFC 8936).</p>
       <ErrorMessage error={list.error} missing={MISSING} />
       {list.data !== undefined && subscriptions.length === 0 && <p class="muted">No subscriptions.</p>}
       {subscriptions.length > 0 && (
@@ -150,7 +150,7 @@ export function EventsScreen({ tenant, me }: { tenant: string; me: Me }) {
           </div>
           {draft.delivery === "push" && <div class="field"><label for={ids.url}>Receiver URL</label><input id={ids.url} type="url" required value={draft.url} onInput={(event) => setDraft({ ...draft, url: event.currentTarget.value })} placeholder="https://receiver.example.com/events" /></div>}
           <div class="field"><label for={ids.events}>Event URIs (space or comma separated; empty for all)</label><input id={ids.events} value={draft.events} onInput={(event) => setDraft({ ...draft, events: event.currentTarget.value })} /></div>
-          {draft.delivery === "push" && <div class="field"><label for={ids.secret}>Shared secret (optional)</label><input id={ids.secret} type="password" autocomplete="off" value={draft.secret} onInput={(event) => setDraft({ ...draft, secret: event.currentTarget.value })} /></div>}
+          {draft.delivery === "push" && <div class="field"><label for={ids.secret}>Secret sent to the receiver as its bearer token (optional)</label><input id={ids.secret} type="password" autocomplete="off" value={draft.secret} onInput={(event) => setDraft({ ...draft, secret: event.currentTarget.value })} /></div>}
           <ErrorMessage error={error} />
           <button type="submit">Add subscription</button>
         </form>

@@ -203,7 +203,24 @@ describe("admin console in Chromium", function () {
     await page.getByRole("link", { name: "Event subscriptions" }).click();
     await page.getByRole("heading", { name: "Event subscriptions" }).waitFor();
     await page.locator("main").getByText(/No subscriptions|does not offer event subscriptions/).waitFor();
-    await shot("events");
+    if (await page.getByRole("button", { name: "Add subscription" }).count()) {
+      await page.getByLabel("Delivery").selectOption("poll");
+      await page.getByRole("button", { name: "Add subscription" }).click();
+      expect(await page.getByRole("textbox", { name: "The poll receiver's token" }).inputValue()).to.have.length.above(20);
+      await page.getByRole("button", { name: "Done" }).click();
+      const [subscription] = (await tenant.admin("GET", "/event-subscriptions")).body.subscriptions;
+      const created = await tenant.scim("POST", "/Users", userBody("event.person", { displayName: "Event Person" }));
+      expect(created.status).to.equal(201);
+      await waitUntil(async () => (await tenant.admin("GET", `/event-subscriptions/${subscription.id}/deliveries`)).body.deliveries.length > 0);
+      await page.reload();
+      await page.getByRole("button", { name: "Deliveries" }).click();
+      const dialog = page.getByRole("dialog", { name: /^Deliveries to/ });
+      await dialog.getByText("prov:create:full").first().waitFor();
+      await shot("events");
+      await page.keyboard.press("Escape");
+    } else {
+      await shot("events");
+    }
   });
 
   it("reactivates a deactivated person, with a reason in the audit log", async () => {
@@ -259,6 +276,14 @@ describe("admin console in Chromium", function () {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error("the field stayed empty");
+  }
+
+  async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (await condition()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("the condition never held");
   }
 
   async function scimWith(token: string) {
