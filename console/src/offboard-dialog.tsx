@@ -262,7 +262,8 @@ function ConfirmForm({ tenant, userId, name, action, onDone, onClose }: { tenant
     setError(undefined);
     try {
       await api("POST", tenantPath(tenant, `/users/${encodeURIComponent(userId)}/${action}`), action === "reactivate" && reason.trim() ? { reason: reason.trim() } : {});
-      onDone(`${name} was ${DONE[action]}.`);
+      // an erased person's name is not repeated back
+      onDone(action === "erase" ? "Erased: their personal data is gone, here and in the audit log." : `${name} was ${DONE[action]}.`);
     } catch (caught) {
       setError(caught);
     } finally {

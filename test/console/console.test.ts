@@ -170,9 +170,11 @@ describe("admin console in Chromium", function () {
     expect(await confirm.isDisabled()).to.equal(true);
     await dialog.getByLabel("I understand this cannot be undone").check();
     await confirm.click();
-    await page.getByText("Gone Person 0 was erased.").waitFor();
+    await page.getByText("Erased: their personal data is gone, here and in the audit log.").waitFor();
     await heading().getByText("(deleted user)").waitFor();
     await history().locator(".redacted").first().waitFor();
+    await history().getByText("user.erase", { exact: true }).waitFor();
+    expect(await page.getByText("Gone Person 0").count(), "the erased name is not shown").to.equal(0);
     await shot("erased");
   });
 
