@@ -28,6 +28,7 @@ const KNOWN_ACTIONS = [
   "user.create", "user.update", "user.deactivate", "user.deactivate.refused", "user.reactivate", "user.remove", "user.erase",
   "reports.reassign", "group.create", "group.update", "group.delete", "owner.update", "policy.update",
   "token.create", "token.revoke", "oauthClient.create", "oauthClient.delete",
+  "eventSubscription.create", "eventSubscription.update", "eventSubscription.delete",
 ];
 
 function hasRedacted(value: unknown): boolean {
@@ -72,14 +73,15 @@ function toInstant(local: string): string | undefined {
 }
 
 export function AuditScreen({ tenant }: { tenant: string }) {
-  const ids = { action: useId("action"), target: useId("target"), since: useId("since"), until: useId("until"), list: useId("actions") };
-  const [draft, setDraft] = useState({ action: "", target: "", since: "", until: "" });
+  const ids = { action: useId("action"), target: useId("target"), actor: useId("actor"), since: useId("since"), until: useId("until"), list: useId("actions") };
+  const [draft, setDraft] = useState({ action: "", target: "", actor: "", since: "", until: "" });
   const [filters, setFilters] = useState(draft);
   const [cursors, setCursors] = useState<string[]>([""]);
   const page = useLoad(() => {
     const params = new URLSearchParams({ count: "50" });
     if (filters.action.trim()) params.set("action", filters.action.trim());
     if (filters.target.trim()) params.set("target", filters.target.trim());
+    if (filters.actor.trim()) params.set("actor", filters.actor.trim());
     const since = toInstant(filters.since);
     const until = toInstant(filters.until);
     if (since) params.set("since", since);
@@ -102,6 +104,10 @@ export function AuditScreen({ tenant }: { tenant: string }) {
         <div class="field">
           <label for={ids.target}>Target id</label>
           <input id={ids.target} value={draft.target} onInput={field("target")} placeholder="any" />
+        </div>
+        <div class="field">
+          <label for={ids.actor}>Actor</label>
+          <input id={ids.actor} value={draft.actor} onInput={field("actor")} placeholder="e.g. admin:root" />
         </div>
         <div class="field">
           <label for={ids.since}>From</label>
