@@ -14,6 +14,10 @@ const SCREENSHOTS = path.join(__dirname, "..", "..", "..", "docs", "console");
 const PEOPLE = 1000;
 /** the named people seedPeople adds beside the 1,000 */
 const NAMED = 11;
+/** Evaluated in the page as an expression (a function would need eval, which the console's CSP forbids). */
+const UNLABELLED_FIELDS = `[...document.querySelectorAll("input, select, textarea")]
+  .filter((field) => field.type !== "hidden" && !field.labels?.length && !field.getAttribute("aria-label") && !field.getAttribute("aria-labelledby"))
+  .map((field) => field.outerHTML.slice(0, 80))`;
 
 /**
  * The admin console in a real Chromium (Debian's, driven by playwright-core): one browser and
@@ -56,7 +60,13 @@ describe("admin console in Chromium", function () {
     if (tenant) await deleteTenantCascade(tenant.id);
   });
 
-  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  /** Each screen, as it is photographed, has a label on every form field and one h1. */
+  async function shot(name: string): Promise<void> {
+    const unlabelled = await page.evaluate(UNLABELLED_FIELDS);
+    expect(unlabelled, `fields without a label on ${name}`).to.deep.equal([]);
+    expect(await page.locator("h1").count(), `one h1 on ${name}`).to.equal(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
   const heading = () => page.getByRole("heading", { level: 1 });
   const history = () => page.locator("section", { has: page.getByRole("heading", { name: "History" }) });
 
