@@ -10,6 +10,7 @@ export * from "./plan-offboarding";
 export * from "./decide-transition";
 export * from "./check-profile-completeness";
 export * from "./check-seat";
+export * from "./describe-seat-effect";
 export * from "./check-owner-candidate";
 export * from "./diff-for-audit";
 export * from "./plan-erasure";

@@ -21,6 +21,7 @@ import { getRuntime, type ActionContext, type CascadeOutcome } from "./context";
 import { hashPassword } from "./hash-password";
 import { loadOffboardingFacts, userFacts } from "./offboarding-input";
 import { runCascade } from "./run-cascade";
+import { checkOrganizationSeatBeforeCreate, moveOrganizationSeat, takeOrganizationSeat } from "./organization-seats";
 import { loadTenantSettings } from "./tenant-policy";
 
 export { LEAVE_DATE_ACTOR };
@@ -46,6 +47,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
 
   const now = getRuntime().now();
   const fields = scimToUserFields(instance);
+  await checkOrganizationSeatBeforeCreate(settings.tenant.organizationId, fields.userNameKey);
   await checkManagerReference(ctx.tenant, null, fields);
   // A brand-new user has no reports, groups or sessions: a past leave date simply creates it deactivated.
   const active = fields.active ?? true;
@@ -67,6 +69,12 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
   if (settings.policy.seatLimit !== null && (await countLiveUsers(ctx.tenant)) > settings.policy.seatLimit) {
     await deleteUserHard(ctx.tenant, doc._id);
     throw RosterError.fromRefusal(checkSeatAvailable(settings.policy.seatLimit, settings.policy.seatLimit)!);
+  }
+  try {
+    await takeOrganizationSeat(ctx.tenant, doc);
+  } catch (error) {
+    await deleteUserHard(ctx.tenant, doc._id);
+    throw error;
   }
   const created = diffForAudit({}, userDocToScim({ ...doc, active }));
   await recordAudit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
@@ -176,11 +184,13 @@ async function applyDecision(ctx: ActionContext, kind: "update" | "remove", curr
   if (decision.outcome === "update") {
     if (!Object.keys(change.after).length && !Object.keys(change.before).length && next.passwordHash === current.passwordHash) return current;
     if (!(await replaceUserIfVersion(next, current.version))) throw conflictFor(ctx);
+    await moveOrganizationSeat(ctx.tenant, settings.tenant.organizationId, current, next);
     await recordAudit(ctx, "user.update", current._id, change, now);
     return next;
   }
   const action = TRANSITION_ACTIONS[decision.kind];
   await commitTransition({ ...ctx, actor: decision.actor }, action, current, next, change, decision.effects);
+  await moveOrganizationSeat(ctx.tenant, settings.tenant.organizationId, current, next);
   return next;
 }
 

@@ -3,6 +3,9 @@ import labelSchema from "../../schemas/admin-label.schema.json";
 import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
+import organizationCreateSchema from "../../schemas/admin-organization-create.schema.json";
+import organizationUpdateSchema from "../../schemas/admin-organization-update.schema.json";
+import tenantOrganizationSchema from "../../schemas/admin-tenant-organization.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
 import { RosterError } from "../domain/roster-error";
 import { parseInstant } from "./parse-instant";
@@ -37,6 +40,9 @@ const SCHEMAS = {
   owner: { schema: ownerSchema, query: false },
   label: { schema: labelSchema, query: false },
   auditQuery: { schema: auditQuerySchema, query: true },
+  organizationCreate: { schema: organizationCreateSchema, query: false },
+  organizationUpdate: { schema: organizationUpdateSchema, query: false },
+  tenantOrganization: { schema: tenantOrganizationSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

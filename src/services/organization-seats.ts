@@ -1,0 +1,73 @@
+import { RosterError, checkOrganizationSeatAvailable, seatPerson } from "../domain";
+import type { UserDoc } from "../store/documents";
+import { findOrganization } from "../store/organization-store";
+import { confirmOrganizationSeat, countOrganizationSeats, findOrganizationSeat, joinOrganizationSeat, leaveOrganizationSeat } from "../store/organization-seat-store";
+import { findTenant } from "../store/tenant-store";
+
+/**
+ * The cheap check before a create writes anything: 403 when the organization is
+ * full and the person holds none of its seats yet. Racing creates may all pass
+ * it; {@link takeOrganizationSeat} after the insert is the one that decides.
+ */
+export async function checkOrganizationSeatBeforeCreate(organizationId: string | null | undefined, userNameKey: string): Promise<void> {
+  if (!organizationId) return;
+  const organization = await findOrganization(organizationId);
+  if (!organization || organization.seatLimit === null) return;
+  const seat = await findOrganizationSeat(organizationId, userNameKey);
+  if (seat?.confirmed) return;
+  const refusal = checkOrganizationSeatAvailable(organizationId, (await countOrganizationSeats(organizationId)) + (seat ? 0 : 1), organization.seatLimit);
+  if (refusal) throw RosterError.fromRefusal(refusal);
+}
+
+/**
+ * Issue #11: a user just inserted takes its person's organization seat, or shares
+ * the one the person holds in another tenant. Same scheme as the tenant's limit:
+ * take first, then count, and back out when over. The seat is one document per
+ * person, so two creates of different people racing for the last seat both see
+ * both seats and at most one keeps its seat; a seat still unconfirmed (its
+ * create not yet past the count) is no free ride: joining it counts too.
+ * The tenant is read again after the insert: an attach that this read misses
+ * started its pass over the tenant's users after the insert, and counts the user.
+ * Returns the undo for when a later step refuses the create; throws 403 (after
+ * undoing) when no seat is left.
+ */
+export async function takeOrganizationSeat(tenantId: string, user: UserDoc): Promise<() => Promise<void>> {
+  const organizationId = (await findTenant(tenantId))?.organizationId;
+  const person = seatPerson(user);
+  if (!organizationId || person === null) return async () => {};
+  const organization = await findOrganization(organizationId);
+  if (!organization) return async () => {};
+  const limit = organization.seatLimit;
+  const before = await joinOrganizationSeat(organizationId, person, tenantId, limit === null);
+  const undo = () => leaveOrganizationSeat(organizationId, person, tenantId);
+  if (before?.confirmed || limit === null) return undo;
+  const refusal = checkOrganizationSeatAvailable(organizationId, await countOrganizationSeats(organizationId), limit);
+  if (refusal) {
+    await undo();
+    throw RosterError.fromRefusal(refusal);
+  }
+  await confirmOrganizationSeat(organizationId, person);
+  return undo;
+}
+
+/**
+ * After a write that may change who a user is across the organization (a rename,
+ * a removal, an erasure): the old person's seat loses this tenant, the new one's
+ * gains it. Not a create: never refused, even above the limit.
+ */
+export async function moveOrganizationSeat(tenantId: string, organizationId: string | null | undefined, before: UserDoc, after: UserDoc): Promise<void> {
+  if (!organizationId) return;
+  const from = seatPerson(before);
+  const to = seatPerson(after);
+  if (from === to) return;
+  if (to !== null) await joinOrganizationSeat(organizationId, to, tenantId, true);
+  if (from !== null) await leaveOrganizationSeat(organizationId, from, tenantId);
+}
+
+/** The organization's pool as GET /seats reports it (issue #11), null when the tenant has none. */
+export async function organizationSeatCount(organizationId: string | null | undefined): Promise<{ id: string; limit: number | null; used: number } | null> {
+  if (!organizationId) return null;
+  const organization = await findOrganization(organizationId);
+  if (!organization) return null;
+  return { id: organization._id, limit: organization.seatLimit, used: await countOrganizationSeats(organization._id) };
+}
