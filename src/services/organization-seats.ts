@@ -1,22 +1,21 @@
-import { RosterError, checkOrganizationSeatAvailable, seatPerson } from "../domain";
+import { checkOrganizationSeatAvailable, seatPerson, type Refusal } from "../domain";
 import type { UserDoc } from "../store/documents";
 import { findOrganization } from "../store/organization-store";
 import { confirmOrganizationSeat, countOrganizationSeats, findOrganizationSeat, joinOrganizationSeat, leaveOrganizationSeat } from "../store/organization-seat-store";
 import { findTenant } from "../store/tenant-store";
 
 /**
- * The cheap check before a create writes anything: 403 when the organization is
+ * The check before a create writes anything: a refusal when the organization is
  * full and the person holds none of its seats yet. Racing creates may all pass
- * it; {@link takeOrganizationSeat} after the insert is the one that decides.
+ * it; {@link claimOrganizationSeat} after the insert is the one that decides.
  */
-export async function checkOrganizationSeatBeforeCreate(organizationId: string | null | undefined, userNameKey: string): Promise<void> {
-  if (!organizationId) return;
+export async function organizationSeatRefusal(organizationId: string | null | undefined, userNameKey: string): Promise<Refusal | null> {
+  if (!organizationId) return null;
   const organization = await findOrganization(organizationId);
-  if (!organization || organization.seatLimit === null) return;
+  if (!organization || organization.seatLimit === null) return null;
   const seat = await findOrganizationSeat(organizationId, userNameKey);
-  if (seat?.confirmed) return;
-  const refusal = checkOrganizationSeatAvailable(organizationId, (await countOrganizationSeats(organizationId)) + (seat ? 0 : 1), organization.seatLimit);
-  if (refusal) throw RosterError.fromRefusal(refusal);
+  if (seat?.confirmed) return null;
+  return checkOrganizationSeatAvailable(organizationId, (await countOrganizationSeats(organizationId)) + (seat ? 0 : 1), organization.seatLimit);
 }
 
 /**
@@ -28,26 +27,24 @@ export async function checkOrganizationSeatBeforeCreate(organizationId: string |
  * create not yet past the count) is no free ride: joining it counts too.
  * The tenant is read again after the insert: an attach that this read misses
  * started its pass over the tenant's users after the insert, and counts the user.
- * Returns the undo for when a later step refuses the create; throws 403 (after
- * undoing) when no seat is left.
+ * Returns a refusal (the seat given back) when no seat is left.
  */
-export async function takeOrganizationSeat(tenantId: string, user: UserDoc): Promise<() => Promise<void>> {
+export async function claimOrganizationSeat(tenantId: string, user: UserDoc): Promise<Refusal | null> {
   const organizationId = (await findTenant(tenantId))?.organizationId;
   const person = seatPerson(user);
-  if (!organizationId || person === null) return async () => {};
+  if (!organizationId || person === null) return null;
   const organization = await findOrganization(organizationId);
-  if (!organization) return async () => {};
+  if (!organization) return null;
   const limit = organization.seatLimit;
   const before = await joinOrganizationSeat(organizationId, person, tenantId, limit === null);
-  const undo = () => leaveOrganizationSeat(organizationId, person, tenantId);
-  if (before?.confirmed || limit === null) return undo;
+  if (before?.confirmed || limit === null) return null;
   const refusal = checkOrganizationSeatAvailable(organizationId, await countOrganizationSeats(organizationId), limit);
   if (refusal) {
-    await undo();
-    throw RosterError.fromRefusal(refusal);
+    await leaveOrganizationSeat(organizationId, person, tenantId);
+    return refusal;
   }
   await confirmOrganizationSeat(organizationId, person);
-  return undo;
+  return null;
 }
 
 /**

@@ -1,7 +1,6 @@
 import {
   LEAVE_DATE_ACTOR,
   RosterError,
-  checkSeatAvailable,
   decideTransition,
   diffForAudit,
   isLeaveDue,
@@ -15,13 +14,14 @@ import { appendAudit } from "../store/audit-store";
 import type { UserDoc } from "../store/documents";
 import { newId } from "../store/new-id";
 import { finishTransition, insertTransition, markTransitionCommitted, type TransitionDoc } from "../store/transition-store";
-import { countLiveUsers, deleteUserHard, findLiveUser, insertUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
+import { findLiveUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
 import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext, type CascadeOutcome } from "./context";
 import { hashPassword } from "./hash-password";
 import { loadOffboardingFacts, userFacts } from "./offboarding-input";
 import { runCascade } from "./run-cascade";
-import { checkOrganizationSeatBeforeCreate, moveOrganizationSeat, takeOrganizationSeat } from "./organization-seats";
+import { insertUserWithinSeats } from "./take-seats";
+import { moveOrganizationSeat } from "./organization-seats";
 import { loadTenantSettings } from "./tenant-policy";
 
 export { LEAVE_DATE_ACTOR };
@@ -39,15 +39,8 @@ export async function getUser(tenant: string, id: string): Promise<UserDoc> {
 /** POST /Users: seats, uniqueness, and a leave date already past (SPEC §4 Seats, Leave date). */
 export async function createUser(ctx: ActionContext, instance: ScimJson): Promise<UserDoc> {
   const settings = await loadTenantSettings(ctx.tenant);
-  // counting seats reads every live user of the tenant: only when there is a limit
-  if (settings.policy.seatLimit !== null) {
-    const seatRefusal = checkSeatAvailable(await countLiveUsers(ctx.tenant), settings.policy.seatLimit);
-    if (seatRefusal) throw RosterError.fromRefusal(seatRefusal);
-  }
-
   const now = getRuntime().now();
   const fields = scimToUserFields(instance);
-  await checkOrganizationSeatBeforeCreate(settings.tenant.organizationId, fields.userNameKey);
   await checkManagerReference(ctx.tenant, null, fields);
   // A brand-new user has no reports, groups or sessions: a past leave date simply creates it deactivated.
   const active = fields.active ?? true;
@@ -63,19 +56,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
     deletedAt: null,
   };
   if (typeof instance.password === "string") doc.passwordHash = await hashPassword(instance.password);
-  await insertUser(doc);
-
-  // Two concurrent creates may both pass the first check; the loser backs out (never over the limit).
-  if (settings.policy.seatLimit !== null && (await countLiveUsers(ctx.tenant)) > settings.policy.seatLimit) {
-    await deleteUserHard(ctx.tenant, doc._id);
-    throw RosterError.fromRefusal(checkSeatAvailable(settings.policy.seatLimit, settings.policy.seatLimit)!);
-  }
-  try {
-    await takeOrganizationSeat(ctx.tenant, doc);
-  } catch (error) {
-    await deleteUserHard(ctx.tenant, doc._id);
-    throw error;
-  }
+  await insertUserWithinSeats(settings, doc);
   const created = diffForAudit({}, userDocToScim({ ...doc, active }));
   await recordAudit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
   if (leftAlready) {

@@ -7,9 +7,11 @@ import { requireTenant } from "./admin-context";
 import { auditRoutes } from "./audit-routes";
 import { authenticateAdmin } from "./authenticate-admin";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
+import { organizationsRoutes } from "./organizations-routes";
 import { ownerRoutes } from "./owner-routes";
 import { policyRoutes } from "./policy-routes";
 import { seatsRoutes } from "./seats-routes";
+import { tenantOrganizationRoutes } from "./tenant-organization-routes";
 import { tenantsRoutes } from "./tenants-routes";
 import { tokensRoutes } from "./tokens-routes";
 import { usersRoutes } from "./users-routes";
@@ -35,9 +37,10 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(express.json({ limit: options.maxPayloadSize, type: () => true, strict: true }));
   router.use(limitJsonDepth(INPUT_LIMITS.maxJsonDepth));
   router.use(tenantsRoutes(options.logger));
+  router.use(organizationsRoutes());
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), tenantOrganizationRoutes(), usersRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }
