@@ -1,5 +1,5 @@
 /** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
-export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
+export const HELP_TEXT = `roster — administer a Roster server: tenants, organizations, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
 
 Usage: roster <command> [arguments] [options]
 
@@ -19,6 +19,21 @@ Tenants
   roster tenants create <id> [--name NAME]    create a tenant; id is 1-64 of a-z 0-9 -, name defaults to id
   roster tenants list                         list tenants
   roster tenants delete <id>                  delete a tenant and ALL its data, its audit log included
+  roster tenants organization <tenant>        print {organizationId}; null when the tenant has none
+  roster tenants set-organization <tenant> <organizationId>
+                                              attach the tenant to an organization: its people share
+                                              the organization's seats, each person counted once
+  roster tenants clear-organization <tenant>  detach it; seats no other tenant of it holds are freed
+
+Organizations (tenants sharing one pool of seats; a person is the same userName, case-insensitively)
+  roster organizations create <id> [--name NAME] [--seat-limit N|none]
+                                              create one; id is 1-64 of a-z 0-9 -, no limit by default
+  roster organizations list                   list them with seatLimit, used and tenants
+  roster organizations show <id>              one organization
+  roster organizations set <id> [--name NAME] [--seat-limit N|none]
+                                              replace name and seatLimit (omitted: the id, unlimited);
+                                              a lower limit refuses creates, removes no one
+  roster organizations delete <id>            delete one no tenant is attached to
 
 SCIM tokens
   roster tokens issue <tenant> [--label L]    issue a SCIM bearer token; it is printed once, here only,
@@ -52,7 +67,8 @@ Owner
   roster owner clear <tenant>                 leave the tenant without an owner
 
 Seats
-  roster seats <tenant>                       print {limit, used}; deactivated users use a seat, removed do not
+  roster seats <tenant>                       print {limit, used, organization}; deactivated users use a seat,
+                                              removed do not; organization is {id, limit, used} or null
 
 Audit
   roster audit <tenant> [--target ID] [--action A] [--since T] [--until T] [--count N] [--cursor C]
@@ -80,7 +96,7 @@ each schema error on stderr); 2 usage or configuration error; 3 server unreachab
 /** The part of the help about one command group, or the whole text when the group is unknown. */
 export function helpFor(group: string | undefined): string {
   if (!group) return HELP_TEXT;
-  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
+  const headings: Record<string, string> = { tenants: "Tenants", organizations: "Organizations", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
   const heading = headings[group];
   if (!heading) return HELP_TEXT;
   const sections = HELP_TEXT.split("\n\n");

@@ -30,6 +30,7 @@ const OPTIONS = {
   until: { type: "string" },
   count: { type: "string" },
   cursor: { type: "string" },
+  "seat-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
