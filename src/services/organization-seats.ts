@@ -3,6 +3,7 @@ import type { UserDoc } from "../store/documents";
 import { findOrganization } from "../store/organization-store";
 import { confirmOrganizationSeat, countOrganizationSeats, findOrganizationSeat, joinOrganizationSeat, leaveOrganizationSeat } from "../store/organization-seat-store";
 import { findTenant } from "../store/tenant-store";
+import { findAnyUser, hasLiveUserNamed } from "../store/user-store";
 
 /**
  * The check before a create writes anything: a refusal when the organization is
@@ -48,17 +49,35 @@ export async function claimOrganizationSeat(tenantId: string, user: UserDoc): Pr
 }
 
 /**
- * After a write that may change who a user is across the organization (a rename,
- * a removal, an erasure): the old person's seat loses this tenant, the new one's
- * gains it. Not a create: never refused, even above the limit.
+ * After a write that may change who a live user is across the organization (a
+ * rename, an erasure): the old person's seat loses this tenant, the new one's
+ * gains it. Not a create: never refused, even above the limit. A removal's seat
+ * is given back by its cascade instead ({@link releaseRemovedUserSeat}), which
+ * a crash cannot skip.
  */
 export async function moveOrganizationSeat(tenantId: string, organizationId: string | null | undefined, before: UserDoc, after: UserDoc): Promise<void> {
-  if (!organizationId) return;
   const from = seatPerson(before);
   const to = seatPerson(after);
-  if (from === to) return;
-  if (to !== null) await joinOrganizationSeat(organizationId, to, tenantId, true);
+  if (!organizationId || to === null || from === to) return;
+  await joinOrganizationSeat(organizationId, to, tenantId, true);
   if (from !== null) await leaveOrganizationSeat(organizationId, from, tenantId);
+}
+
+/**
+ * Step of a removal's cascade (SPEC §4 Remove: the seat is freed; issue #11): the
+ * tenant leaves the removed person's organization seat, which is freed when no
+ * other tenant holds it. Idempotent, so the sweep may run it again after a crash;
+ * skipped when the tenant has a live user of that userName again (created since
+ * the removal freed the name), whose seat it is now.
+ */
+export async function releaseRemovedUserSeat(tenantId: string, userId: string): Promise<void> {
+  const organizationId = (await findTenant(tenantId))?.organizationId;
+  if (!organizationId) return;
+  const user = await findAnyUser(tenantId, userId);
+  if (!user || !user.deletedAt || typeof user.userName !== "string") return;
+  const person = user.userName.toLowerCase();
+  if (await hasLiveUserNamed(tenantId, person)) return;
+  await leaveOrganizationSeat(organizationId, person, tenantId);
 }
 
 /** The organization's pool as GET /seats reports it (issue #11), null when the tenant has none. */

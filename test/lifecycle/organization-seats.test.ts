@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import pino from "pino";
 import { RosterError } from "../../src/domain/roster-error";
+import { resumeAbandonedTransitions } from "../../src/jobs/run-jobs";
 import { seatEffect } from "../../src/services/seat-effect";
 import { admin } from "../support/admin";
 import { createUserId, deactivate, expectScimError, remove } from "../support/scim";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { userBody, type TestServer, type TestTenant } from "../support/test-server";
+import { later, withRuntime } from "../support/runtime";
 import { BULK_REQUEST } from "../support/urns";
 
 /**
@@ -151,6 +154,24 @@ describe("Organization seats over SCIM", () => {
       const sum = (await a.admin("GET", "/seats")).body.used + (await b.admin("GET", "/seats")).body.used;
       expect(sum, "each 201 is one user").to.equal(2 + results.filter((r) => r.status === 201).length);
     }
+  });
+
+  it("frees the seat of a removal whose cascade was cut off once the sweep finishes it [crash after the commit]", async () => {
+    const a = await freshTenant(server);
+    const b = await freshTenant(server);
+    const org = await organizationOf(3, a, b);
+    const leaver = await createUserId(a, "ivy");
+    const returner = await createUserId(a, "jon");
+    await createUserId(b, "kim");
+    const cutOff = { injectFault: () => { throw new Error("test: cut off after the commit"); }, reportCascade: () => undefined };
+    expect((await withRuntime(cutOff, () => a.scim("DELETE", `/Users/${leaver}`))).status).to.equal(204);
+    expect((await withRuntime(cutOff, () => a.scim("DELETE", `/Users/${returner}`))).status).to.equal(204);
+    expect(await used(org), "the seats go with the cascade").to.equal(3);
+    // jon is provisioned again before the sweep: the seat is the new user's now
+    await createUserId(a, "Jon");
+    await later(60_000, () => resumeAbandonedTransitions(pino({ level: "silent" })));
+    expect(await used(org)).to.equal(2);
+    expect(await distinctPeople(a, b)).to.equal(2);
   });
 
   describe("seatEffect", () => {
