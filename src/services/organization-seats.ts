@@ -38,13 +38,16 @@ export async function claimOrganizationSeat(tenantId: string, user: UserDoc): Pr
   if (!organization) return null;
   const limit = organization.seatLimit;
   const before = await joinOrganizationSeat(organizationId, person, tenantId, limit === null);
-  if (before?.confirmed || limit === null) return null;
-  const refusal = checkOrganizationSeatAvailable(organizationId, await countOrganizationSeats(organizationId), limit);
-  if (refusal) {
-    await leaveOrganizationSeat(organizationId, person, tenantId);
-    return refusal;
+  if (!before?.confirmed && limit !== null) {
+    const refusal = checkOrganizationSeatAvailable(organizationId, await countOrganizationSeats(organizationId), limit);
+    if (refusal) {
+      await leaveOrganizationSeat(organizationId, person, tenantId);
+      return refusal;
+    }
+    await confirmOrganizationSeat(organizationId, person);
   }
-  await confirmOrganizationSeat(organizationId, person);
+  // a detach whose pass over the seats ran before this join: the seat is not the organization's to keep
+  if ((await findTenant(tenantId))?.organizationId !== organizationId) await leaveOrganizationSeat(organizationId, person, tenantId);
   return null;
 }
 

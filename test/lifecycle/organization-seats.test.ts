@@ -174,6 +174,28 @@ describe("Organization seats over SCIM", () => {
     expect(await distinctPeople(a, b)).to.equal(2);
   });
 
+  it("counts every user created while the tenant is being attached or detached [race]", async function () {
+    this.timeout(60_000);
+    for (let round = 0; round < 3; round++) {
+      const a = await freshTenant(server);
+      const b = await freshTenant(server);
+      const org = await organizationOf(null, b);
+      await createUserId(b, "in.b");
+      for (let i = 0; i < 5; i++) await createUserId(a, `seeded${i}`);
+      const creates = Array.from({ length: 8 }, (_, i) => a.scim("POST", "/Users", userBody(`during${round}.${i}`)));
+      const attached = a.admin("PUT", "/organization", { organizationId: org });
+      expect((await attached).status).to.equal(200);
+      expect((await Promise.all(creates)).every((r) => r.status === 201)).to.equal(true);
+      expect(await used(org), `round ${round}: attach`).to.equal(await distinctPeople(a, b));
+
+      const more = Array.from({ length: 8 }, (_, i) => a.scim("POST", "/Users", userBody(`after${round}.${i}`)));
+      const detached = a.admin("PUT", "/organization", { organizationId: null });
+      expect((await detached).status).to.equal(200);
+      expect((await Promise.all(more)).every((r) => r.status === 201)).to.equal(true);
+      expect(await used(org), `round ${round}: detach`).to.equal(await distinctPeople(b));
+    }
+  });
+
   describe("seatEffect", () => {
     it("frees nothing on deactivation and names why", async () => {
       const a = await freshTenant(server);
