@@ -9,7 +9,7 @@ import {
   updateOrganization,
   type OrganizationDoc,
 } from "../store/organization-store";
-import { addTenantToOrganizationSeats, countOrganizationSeats, deleteOrganizationSeats, removeTenantFromOrganizationSeats } from "../store/organization-seat-store";
+import { addTenantToOrganizationSeats, countOrganizationSeats, removeTenantFromOrganizationSeats } from "../store/organization-seat-store";
 import { getRuntime } from "./context";
 import { loadTenantSettings } from "./tenant-policy";
 import { validatePayload } from "./validate-payload";
@@ -64,7 +64,6 @@ export async function deleteOrganization(id: string): Promise<void> {
     const tenants = await findOrganizationTenants(id);
     throw RosterError.conflict(`Organization ${id} still has tenants attached (${tenants.join(", ")}): detach them first`, { tenants });
   }
-  await deleteOrganizationSeats(id);
 }
 
 /** GET /tenants/{t}/organization → `{organizationId}` (null when none). */
@@ -96,9 +95,4 @@ export async function changeTenantOrganization(tenant: string, payload: unknown)
   if (previous !== null) await removeTenantFromOrganizationSeats(previous, tenant);
   if (organizationId !== null) await addTenantToOrganizationSeats(organizationId, tenant);
   return { organizationId };
-}
-
-/** A deleted tenant's people leave its organization's seats (SPEC §6 DELETE /tenants). */
-export async function releaseDeletedTenantSeats(tenant: string, organizationId: string | null | undefined): Promise<void> {
-  if (organizationId) await removeTenantFromOrganizationSeats(organizationId, tenant);
 }

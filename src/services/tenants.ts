@@ -1,8 +1,7 @@
 import { RosterError } from "../domain/roster-error";
 import type { Logger } from "pino";
 import { acquireLease, releaseLease } from "../store/lease-store";
-import { deleteTenantCascade, findDeletingTenantIds, findTenant, listTenants, purgeTenantData } from "../store/tenant-store";
-import { releaseDeletedTenantSeats } from "./organizations";
+import { deleteTenantCascade, findDeletingTenantIds, listTenants, purgeTenantData } from "../store/tenant-store";
 import { getRuntime } from "./context";
 import { createTenant } from "./tenant-admin";
 import { validatePayload } from "./validate-payload";
@@ -30,9 +29,7 @@ export async function listTenantSummaries(): Promise<TenantSummary[]> {
  * job, and a DELETE of a tenant being deleted finishes it too.
  */
 export async function deleteTenant(id: string): Promise<void> {
-  const organizationId = (await findTenant(id))?.organizationId;
   if (!(await deleteTenantCascade(id, getRuntime().now()))) throw RosterError.notFound(`Tenant ${id} not found`);
-  await releaseDeletedTenantSeats(id, organizationId);
 }
 
 /** Background job: finishes deletions cut short by a crash, one process per tenant (SPEC §10). */

@@ -62,8 +62,3 @@ export async function removeTenantFromOrganizationSeats(organization: string, te
   await OrganizationSeatModel.collection.updateMany({ organization, tenants: tenant } as never, { $pull: { tenants: tenant } } as never);
   await OrganizationSeatModel.collection.deleteMany({ organization, tenants: { $size: 0 } } as never);
 }
-
-/** Every seat document of an organization (its DELETE, once no tenant is attached). */
-export async function deleteOrganizationSeats(organization: string): Promise<void> {
-  await OrganizationSeatModel.collection.deleteMany({ organization } as never);
-}

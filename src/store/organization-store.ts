@@ -1,4 +1,4 @@
-import { OrganizationModel, TenantModel, type OrganizationDoc } from "./models";
+import { OrganizationModel, OrganizationSeatModel, TenantModel, type OrganizationDoc } from "./models";
 import { translateStoreError } from "./translate-store-error";
 
 export type { OrganizationDoc };
@@ -35,17 +35,20 @@ export async function findOrganizationTenants(organizationId: string): Promise<s
 }
 
 /**
- * Deletes an organization no tenant is attached to. The mark goes first and an
- * attach re-reads the organization after writing, so an attach racing the
- * DELETE either is seen here or sees the mark and backs out.
+ * Deletes an organization no tenant is attached to, its seats first. The mark goes
+ * first and an attach re-reads the organization after writing, so an attach racing
+ * the DELETE either is seen here or sees the mark and backs out. A DELETE cut short
+ * leaves the mark (the organization is gone for every request, its id taken); a
+ * second DELETE finishes it.
  */
 export async function deleteUnusedOrganization(id: string, now: Date): Promise<"deleted" | "notFound" | "inUse"> {
-  const marked = await OrganizationModel.updateOne({ _id: id, deletingSince: null }, { $set: { deletingSince: now } }).exec();
+  const marked = await OrganizationModel.updateOne({ _id: id }, { $set: { deletingSince: now } }).exec();
   if (marked.matchedCount !== 1) return "notFound";
   if ((await TenantModel.exists({ organizationId: id }).exec()) !== null) {
     await OrganizationModel.updateOne({ _id: id }, { $set: { deletingSince: null } }).exec();
     return "inUse";
   }
+  await OrganizationSeatModel.collection.deleteMany({ organization: id } as never);
   await OrganizationModel.deleteOne({ _id: id }).exec();
   return "deleted";
 }
