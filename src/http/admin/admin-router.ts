@@ -44,10 +44,10 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(limitJsonDepth(INPUT_LIMITS.maxJsonDepth));
   router.use(administratorsRoutes(options.logger));
   router.use(tenantsRoutes(options.logger));
-  router.use(organizationsRoutes());
+  router.use(organizationsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), tenantOrganizationRoutes(), usersRoutes(), offboardingRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), tenantOrganizationRoutes(options.logger), usersRoutes(), offboardingRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }
