@@ -32,6 +32,7 @@ describe("admin console in Chromium", function () {
   let page: Page;
   const ids: Record<string, string> = {};
   let offboardingOnServer = false;
+  let organizationOnServer = false;
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
@@ -44,6 +45,14 @@ describe("admin console in Chromium", function () {
     const seeding = Date.now();
     await seedPeople(tenant, ids);
     console.log(`    seeded ${PEOPLE + NAMED} people in ${Date.now() - seeding} ms`);
+    // an organization of its own, so the seat counter and the plan show the organization's pool
+    const organization = await fetch(`${server.url}/admin/v1/organizations`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ id: `org-${tenant.id}`, name: "Console Org", seatLimit: 5000 }),
+    });
+    organizationOnServer = organization.status === 201;
+    if (organizationOnServer) expect((await tenant.admin("PUT", "/organization", { organizationId: `org-${tenant.id}` })).status).to.equal(200);
     const plan = await tenant.admin("GET", `/users/${ids.leader}/offboarding-plan?action=deactivate`);
     offboardingOnServer = plan.status === 200;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -58,6 +67,7 @@ describe("admin console in Chromium", function () {
   after(async () => {
     await browser?.close();
     if (tenant) await deleteTenantCascade(tenant.id);
+    if (organizationOnServer) await fetch(`${server.url}/admin/v1/organizations/org-${tenant.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
   });
 
   /** Each screen, as it is photographed, has a label on every form field and one h1. */
@@ -94,6 +104,7 @@ describe("admin console in Chromium", function () {
     await page.getByRole("heading", { name: "People" }).waitFor();
     await page.getByText(`${PEOPLE + NAMED} people match`).waitFor();
     await page.getByText(/Seats in this tenant: \d+ used/).waitFor();
+    if (organizationOnServer) await page.getByText(/Organization (Console Org|org-console-\S+): \d+ of 5000 used/).waitFor();
     const started = Date.now();
     await page.getByLabel("Search by name, email or user name").fill("Lena");
     await page.getByLabel("Search by name, email or user name").press("Enter");
