@@ -56,3 +56,48 @@ export async function writeResource(kind: "User" | "Group", resource: TargetReso
   if (kind === "Group") [target] = await withMemberDetails(ctx.action.tenant, [target], usersBaseOf(basepath));
   return serializeResource(kind, target, basepath);
 }
+
+/**
+ * PATCH of one user (RFC 7644 §3.5.2): scimmy's `patch` (its PatchOp applies the operations, its
+ * `"in"` coercion checks the after-image) with Roster's egress and ingress, without the two
+ * `"out"` coercions scimmy adds around the write and the result (~1.4 ms each): the answer is
+ * the compiled serializer's, of the user as written, or as read when nothing changed.
+ */
+export async function patchUserResource(resource: TargetResource & { id: string }, message: unknown, ctx: ScimContext, basepath: string): Promise<ScimJson> {
+  if (message === undefined) throw new SCIMMY.Types.Error(400, "invalidSyntax", "Missing message body from PatchOp request");
+  if (Object(message) !== message || Array.isArray(message)) throw new SCIMMY.Types.Error(400, "invalidSyntax", "PatchOp request expected message body to be single complex value");
+  const patch = new SCIMMY.Messages.PatchOp(message as never);
+  const User = SCIMMY.Schemas.User as unknown as new (...args: unknown[]) => ScimJson;
+  const tenant = ctx.action.tenant;
+  let read: ScimJson;
+  let source: ScimJson;
+  try {
+    read = await guarded(async () => {
+      const doc = await getUser(tenant, resource.id);
+      // the write is a compare-and-set on this version and does not read the user again
+      ctx.readVersion = doc.version;
+      ctx.readUser = doc;
+      return userJson(tenant, doc);
+    });
+    source = new User(read, "out", (SCIMMY.Resources.User as unknown as { basepath(): string }).basepath());
+  } catch (error) {
+    throw asScimmyError(error, resource.id);
+  }
+  let written: ScimJson | undefined;
+  const changed = await patch.apply(source as never, async (instance: unknown) => {
+    try {
+      written = await userIngress(resource, new User(instance, "in"), ctx);
+      return written;
+    } catch (error) {
+      throw asScimmyError(error, resource.id);
+    }
+  });
+  return serializeResource("User", changed && written ? written : read, basepath);
+}
+
+/** What scimmy's `read` and `write` make of a handler's error. */
+function asScimmyError(error: unknown, id: string): Error {
+  if (error instanceof SCIMMY.Types.Error) return error;
+  if (error instanceof TypeError) return new SCIMMY.Types.Error(400, "invalidValue", error.message);
+  return new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${id} not found`);
+}
