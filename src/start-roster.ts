@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config/load-config";
 import { createApp } from "./http/create-app";
 import { createLogger } from "./http/log-requests";
-import { startJobs } from "./jobs/run-jobs";
+import { startEventDelivery, startJobs } from "./jobs/run-jobs";
 import { setRuntime } from "./services/context";
 import { ensureBootstrap } from "./services/tenant-admin";
 import { startDatabase, type StartedDatabase } from "./store/database/start-database";
@@ -48,6 +48,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
     const listening = app.listen(config.port, () => resolve(listening));
   });
   const stopJobs = startJobs(logger, config.jobIntervalMs);
+  const stopEvents = startEventDelivery(logger, config.eventIntervalMs, { maxAttempts: config.eventMaxAttempts, retryMs: config.eventRetryMs, timeoutMs: config.eventTimeoutMs });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   logger.info({ url: `${url}/scim/v2` }, "Roster is serving SCIM");
@@ -57,6 +58,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
     database,
     async close() {
       await stopJobs();
+      await stopEvents();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       if (!options.connected) {
