@@ -35,7 +35,7 @@ export interface UserChanges {
 }
 
 export type TransitionDecision =
-  | { outcome: "refused"; refusal: Refusal }
+  | { outcome: "refused"; kind: "deactivate" | "reactivate" | "remove"; refusal: Refusal }
   | { outcome: "update"; changes: UserChanges }
   | {
       outcome: "transition";
@@ -74,14 +74,14 @@ export function decideTransition(request: TransitionRequest): TransitionDecision
 
   if (request.kind === "remove") {
     const plan = planRemoval(offboardingInput(request, request.initiator));
-    if (!plan.ok) return { outcome: "refused", refusal: plan.refusal };
+    if (!plan.ok) return { outcome: "refused", kind: "remove", refusal: plan.refusal };
     return { outcome: "transition", kind: "remove", actor: request.initiator.actor, effects: plan.effects, successorId: plan.successorId, changes: { ...stay, active: false } };
   }
 
   const kind = classifyTransition(current, { active: request.afterActive });
   if (kind === "reactivate") {
     const incomplete = checkProfileCompleteness(request.after, policy);
-    if (incomplete) return { outcome: "refused", refusal: incomplete };
+    if (incomplete) return { outcome: "refused", kind, refusal: incomplete };
     const clearLeaveDate = shouldClearLeaveDateOnReactivation(request.afterLeaveDate, now);
     return { outcome: "transition", kind, actor: request.initiator.actor, effects: [], successorId: null, changes: { ...stay, clearLeaveDate } };
   }
@@ -89,9 +89,9 @@ export function decideTransition(request: TransitionRequest): TransitionDecision
   if (kind === "deactivate") {
     // the leave-date job never sends active:false itself; a request does, and its profile must be complete
     const incomplete = checkProfileCompleteness(request.after, policy);
-    if (incomplete) return { outcome: "refused", refusal: incomplete };
+    if (incomplete) return { outcome: "refused", kind, refusal: incomplete };
     const plan = planDeactivation(offboardingInput(request, request.initiator));
-    if (!plan.ok) return { outcome: "refused", refusal: plan.refusal };
+    if (!plan.ok) return { outcome: "refused", kind, refusal: plan.refusal };
     return { outcome: "transition", kind, actor: request.initiator.actor, effects: plan.effects, successorId: plan.successorId, changes: stay };
   }
 
