@@ -69,6 +69,18 @@ Users (a user id is the SCIM id)
   roster users erase <tenant> <userId>        wipe the personal data of a deactivated or removed user
                                               and redact it in the audit log (irreversible)
 
+Watching the server (its own endpoints, for probes and Prometheus; no roster command)
+  GET /healthz                                liveness: 200 while the database answers
+  GET /readyz                                 readiness: 503 while it drains after SIGTERM, or the database
+                                              does not answer
+  GET /metrics                                Prometheus text: requests by route, rate-limit rejections,
+                                              transitions, cascades, database commands, the process;
+                                              bearer $ROSTER_METRICS_TOKEN (may scrape, nothing else) or
+                                              the admin token
+  SIGTERM                                     drain: stop accepting, finish requests and cascades within
+                                              ROSTER_SHUTDOWN_TIMEOUT_MS (default 25000), exit 0; exit 1
+                                              when the timeout cut something short
+
 Options
   --url URL      the server to talk to
   -h, --help     this text; \`roster <group> --help\` shows one group

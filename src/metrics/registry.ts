@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Registry } from "prom-client";
 
 /**
  * The process's one Prometheus registry (GET /metrics). It sits beside the layers like
@@ -37,34 +37,38 @@ const collectorFailures = new Counter({
  * A gauge whose values are read at each scrape (counts kept in the database: cascades
  * pending, event deliveries pending/failed). Registering a name again replaces it, so
  * several servers in one process (tests) keep one collector. A collector that fails or
- * takes longer than two seconds leaves its gauge out of that scrape, never the whole scrape.
+ * takes longer than two seconds leaves its gauge out of that scrape (never a made-up 0),
+ * never the whole scrape. Label values come from the collector: keep them a bounded set.
  */
 export function registerCollector(name: string, help: string, labelNames: readonly string[], collect: () => Promise<CollectedValue[]>): void {
   metricsRegistry.removeSingleMetric(name);
-  new Gauge({
+  metricsRegistry.registerMetric({
     name,
     help,
+    type: "gauge",
     labelNames,
-    registers: [metricsRegistry],
-    async collect() {
-      this.reset();
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const values = await Promise.race([
-          collect(),
-          new Promise<never>((_resolve, reject) => {
-            timer = setTimeout(() => reject(new Error(`${name} took longer than ${COLLECT_TIMEOUT_MS} ms`)), COLLECT_TIMEOUT_MS);
-          }),
-        ]);
-        for (const { labels, value } of values) {
-          if (labels) this.set(labels, value);
-          else this.set(value);
-        }
-      } catch {
-        collectorFailures.inc({ metric: name });
-      } finally {
-        clearTimeout(timer);
-      }
+    aggregator: "sum",
+    async get() {
+      const values = await readWithin(name, collect);
+      return { name, help, type: "gauge", aggregator: "sum", values: values.map(({ labels, value }) => ({ labels: labels ?? {}, value })) };
     },
-  });
+  } as unknown as Parameters<typeof metricsRegistry.registerMetric>[0]);
+}
+
+/** The collector's values, or none (counted as a failure) when it throws or outlasts COLLECT_TIMEOUT_MS. */
+async function readWithin(name: string, collect: () => Promise<CollectedValue[]>): Promise<CollectedValue[]> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      collect(),
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${name} took longer than ${COLLECT_TIMEOUT_MS} ms`)), COLLECT_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    collectorFailures.inc({ metric: name });
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
 }
