@@ -48,6 +48,8 @@ export function registerCollector(name: string, help: string, labelNames: readon
     type: "gauge",
     labelNames,
     aggregator: "sum",
+    // nothing to reset: every value is read afresh (Registry.resetMetrics calls this)
+    reset() {},
     async get() {
       const values = await readWithin(name, collect);
       return { name, help, type: "gauge", aggregator: "sum", values: values.map(({ labels, value }) => ({ labels: labels ?? {}, value })) };
