@@ -34,7 +34,80 @@ export interface Command {
 }
 
 const enc = encodeURIComponent;
+
+/** `--tenants a,b` or `--tenants '*'` as the list the admin API takes. */
+function tenantList(text: string): string[] {
+  return text.split(",").map((tenant) => tenant.trim()).filter(Boolean);
+}
+
+/** The administrator fields given on the command line, as a PUT or POST /administrators body. */
+function administratorFields(options: Record<string, string | undefined>): Record<string, unknown> {
+  return {
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.email === undefined ? {} : { email: options.email }),
+    ...(options.role === undefined ? {} : { role: options.role }),
+    ...(options.tenants === undefined ? {} : { tenants: tenantList(options.tenants) }),
+  };
+}
 const SECRET_NOTE = "Store this secret now: Roster keeps only its hash and will not show it again.";
+
+const CHOICE_OPTIONS = ["successor", "reports", "groups", "api-keys", "file"];
+
+/** `--reports R1=L1,R2=L2` as `{R1: L1, R2: L2}` (own properties, whatever the ids). */
+function pairs(option: string, text: string): Record<string, string> {
+  return Object.fromEntries(
+    text.split(",").map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0 || at === pair.length - 1) throw new UsageError(`--${option} takes ID=LEAD pairs separated by commas, not ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }),
+  );
+}
+
+/**
+ * The body of POST …/deactivate, …/remove and …/offboarding-plan from --file (JSON) and the
+ * choice options, which win over the file; checked against schemas/admin-offboarding.schema.json.
+ */
+async function offboardingBody({ options, readInput }: Invocation): Promise<Record<string, unknown>> {
+  let body: Record<string, unknown> = {};
+  if (options.file !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readInput(options.file));
+    } catch (error) {
+      throw new UsageError(`cannot read the choices in ${options.file}: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`${options.file} must hold a JSON object`);
+    body = parsed as Record<string, unknown>;
+  }
+  if (options.successor !== undefined) body.successor = options.successor;
+  if (options.reports !== undefined || options.groups !== undefined) {
+    const reassign = { ...((body.reassign as Record<string, unknown> | undefined) ?? {}) };
+    if (options.reports !== undefined) reassign.reports = pairs("reports", options.reports);
+    if (options.groups !== undefined) reassign.groups = pairs("groups", options.groups);
+    body.reassign = reassign;
+  }
+  const apiKeys = options["api-keys"];
+  if (apiKeys !== undefined) {
+    if (apiKeys !== "revoke" && apiKeys !== "keep") throw new UsageError("--api-keys takes revoke or keep");
+    body.revokeApiKeys = apiKeys === "revoke";
+  }
+  if (options.reason !== undefined) body.reason = options.reason;
+  validatePayload("offboarding", body);
+  return body;
+}
+
+function offboardingCommand(action: "deactivate" | "remove"): Command {
+  return {
+    words: ["users", action],
+    args: ["tenant", "userId"],
+    options: [...CHOICE_OPTIONS, "reason"],
+    build: async (invocation) => {
+      const [tenant, id] = invocation.args;
+      return { method: "POST", path: `/tenants/${enc(tenant)}/users/${enc(id)}/${action}`, body: await offboardingBody(invocation), ...(action === "remove" ? { done: `Removed user ${id}.` } : {}) };
+    },
+  };
+}
 
 /** Every CLI operation, one admin API call each (SPEC §2 CLI, §6). */
 export const COMMANDS: Command[] = [
@@ -45,6 +118,33 @@ export const COMMANDS: Command[] = [
     build: ({ args: [id], options }) => ({ method: "POST", path: "/tenants", body: { id, ...(options.name === undefined ? {} : { name: options.name }) } }),
   },
   { words: ["tenants", "list"], args: [], options: [], build: () => ({ method: "GET", path: "/tenants" }) },
+  {
+    words: ["admins", "create"],
+    args: ["name"],
+    options: ["role", "tenants", "email"],
+    build: ({ args: [name], options }) => {
+      if (options.role === undefined || options.tenants === undefined) throw new UsageError("admins create needs --role viewer|manager|owner and --tenants ID,ID… (or --tenants '*')");
+      return { method: "POST", path: "/administrators", body: { ...administratorFields(options), name }, secretNote: SECRET_NOTE };
+    },
+  },
+  { words: ["admins", "list"], args: [], options: [], build: () => ({ method: "GET", path: "/administrators" }) },
+  { words: ["admins", "me"], args: [], options: [], build: () => ({ method: "GET", path: "/me" }) },
+  {
+    words: ["admins", "update"],
+    args: ["adminId"],
+    options: ["name", "email", "role", "tenants"],
+    build: ({ args: [id], options }) => {
+      const body = administratorFields(options);
+      if (!Object.keys(body).length) throw new UsageError("admins update needs at least one of --name, --email, --role, --tenants");
+      return { method: "PUT", path: `/administrators/${enc(id)}`, body };
+    },
+  },
+  {
+    words: ["admins", "revoke"],
+    args: ["adminId"],
+    options: [],
+    build: ({ args: [id] }) => ({ method: "DELETE", path: `/administrators/${enc(id)}`, done: `Revoked administrator ${id}; its token no longer works.` }),
+  },
   {
     words: ["tenants", "delete"],
     args: ["id"],
@@ -123,7 +223,7 @@ export const COMMANDS: Command[] = [
   {
     words: ["audit"],
     args: ["tenant"],
-    options: ["target", "action", "since", "until", "count", "cursor"],
+    options: ["target", "action", "actor", "since", "until", "count", "cursor"],
     build: ({ args: [tenant], options }) => {
       const query = new URLSearchParams();
       for (const [name, value] of Object.entries(options)) if (value !== undefined && name !== "url") query.set(name, value);
@@ -159,6 +259,31 @@ export const COMMANDS: Command[] = [
       body: options.label === undefined ? {} : { label: options.label },
       secretNote: SECRET_NOTE,
     }),
+  },
+  {
+    words: ["users", "plan"],
+    args: ["tenant", "userId"],
+    options: ["action", ...CHOICE_OPTIONS],
+    build: async (invocation) => {
+      const [tenant, id] = invocation.args;
+      const action = invocation.options.action ?? "deactivate";
+      if (action !== "deactivate" && action !== "remove") throw new UsageError("--action takes deactivate or remove");
+      const path = `/tenants/${enc(tenant)}/users/${enc(id)}/offboarding-plan?action=${action}`;
+      const body = await offboardingBody(invocation);
+      return Object.keys(body).length ? { method: "POST", path, body } : { method: "GET", path };
+    },
+  },
+  offboardingCommand("deactivate"),
+  offboardingCommand("remove"),
+  {
+    words: ["users", "reactivate"],
+    args: ["tenant", "userId"],
+    options: ["reason"],
+    build: ({ args: [tenant, id], options }) => {
+      const body = options.reason === undefined ? {} : { reason: options.reason };
+      validatePayload("reactivate", body);
+      return { method: "POST", path: `/tenants/${enc(tenant)}/users/${enc(id)}/reactivate`, body };
+    },
   },
   {
     words: ["users", "erase"],

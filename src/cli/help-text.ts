@@ -1,5 +1,5 @@
 /** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
-export const HELP_TEXT = `roster — administer a Roster server: tenants, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
+export const HELP_TEXT = `roster — administer a Roster server: tenants, administrators, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
 
 Usage: roster <command> [arguments] [options]
 
@@ -12,13 +12,29 @@ How it works
   Start the server first (\`npm start\`) with ROSTER_ADMIN_TOKEN set.
 
   Server   --url URL, else $ROSTER_URL, else http://localhost:$PORT (PORT defaults to 8080)
-  Token    $ROSTER_ADMIN_TOKEN: the value the server was started with. There is no
-           flag for it, so it stays out of shell history and process lists.
+  Token    $ROSTER_ADMIN_TOKEN: your administrator token (from roster admins create), or
+           the bootstrap token the server was started with (kept in a vault once named
+           administrators exist). There is no flag for it, so it stays out of shell
+           history and process lists. What a command may do depends on the token's role.
 
 Tenants
   roster tenants create <id> [--name NAME]    create a tenant; id is 1-64 of a-z 0-9 -, name defaults to id
   roster tenants list                         list tenants
   roster tenants delete <id>                  delete a tenant and ALL its data, its audit log included
+
+Administrators (manage them with an owner token of every tenant: the bootstrap token or tenants '*')
+  roster admins create <name> --role R --tenants T [--email E]
+                                              create a named administrator; R is viewer (reads),
+                                              manager (also offboards, issues and revokes SCIM tokens,
+                                              OAuth clients, sessions and API keys) or owner (also
+                                              policy, owner, erase, event subscriptions); T is a comma
+                                              list of tenant ids, or '*' for every tenant. Its token is
+                                              printed once, here only, and stored as a hash
+  roster admins list                          list administrators: id, name, email, role, tenants (no tokens)
+  roster admins me                            who ROSTER_ADMIN_TOKEN is: {id, name, role, tenants}
+  roster admins update <adminId> [--name N] [--email E] [--role R] [--tenants T]
+                                              change an administrator; its next request sees the change
+  roster admins revoke <adminId>              delete an administrator; its token stops working at once
 
 SCIM tokens
   roster tokens issue <tenant> [--label L]    issue a SCIM bearer token; it is printed once, here only,
@@ -55,8 +71,9 @@ Seats
   roster seats <tenant>                       print {limit, used}; deactivated users use a seat, removed do not
 
 Audit
-  roster audit <tenant> [--target ID] [--action A] [--since T] [--until T] [--count N] [--cursor C]
-                                              newest first; T is ISO 8601 with offset or a date, inclusive;
+  roster audit <tenant> [--target ID] [--action A] [--actor A] [--since T] [--until T] [--count N] [--cursor C]
+                                              newest first; --actor is admin:<adminId>, admin:root or a
+                                              token or OAuth client id; T is ISO 8601 with offset or a date, inclusive;
                                               N defaults to 100, at most 1000; pass the printed nextCursor
                                               as --cursor for the next page
 
@@ -68,6 +85,26 @@ Users (a user id is the SCIM id)
                                               the key is printed once and stored as a hash
   roster users erase <tenant> <userId>        wipe the personal data of a deactivated or removed user
                                               and redact it in the audit log (irreversible)
+
+Offboarding (a leader's reports and groups led go to a successor; see the README's worked example)
+  roster users plan <tenant> <userId> [--action deactivate|remove] [CHOICES]
+                                              what the offboarding would do now, changing nothing:
+                                              refusals, successor, each report and group with its new
+                                              lead, memberships kept or dropped, sessions and API keys
+                                              revoked, seat freed or not. --action defaults to deactivate
+  roster users deactivate <tenant> <userId> [CHOICES] [--reason TEXT]
+  roster users remove <tenant> <userId> [CHOICES] [--reason TEXT]
+                                              offboard with the same guards as SCIM; works under policy
+                                              block once every report and group has a lead. The reason
+                                              and the choices go into the audit entries
+  roster users reactivate <tenant> <userId> [--reason TEXT]
+  CHOICES (what they do not name follows the policy reassignReportsTo):
+    --successor ID                            one new lead for every report and group led
+    --reports R1=L1,R2=L2                     a new manager per report
+    --groups G1=L1                            a new leader per group led
+    --api-keys revoke|keep                    overrides the policy revokeApiKeys
+    --file FILE                               the choices as JSON ("-": stdin), as POST …/deactivate takes
+                                              them; the options above win over it
 
 Watching the server (its own endpoints, for probes and Prometheus; no roster command)
   GET /healthz                                liveness: 200 while the database answers
@@ -92,11 +129,22 @@ each schema error on stderr); 2 usage or configuration error; 3 server unreachab
 /** The part of the help about one command group, or the whole text when the group is unknown. */
 export function helpFor(group: string | undefined): string {
   if (!group) return HELP_TEXT;
-  const headings: Record<string, string> = { tenants: "Tenants", tokens: "SCIM tokens", "oauth-clients": "OAuth clients", policy: "Policy", owner: "Owner", seats: "Seats", audit: "Audit", users: "Users" };
-  const heading = headings[group];
-  if (!heading) return HELP_TEXT;
+  const headings: Record<string, string[]> = {
+    tenants: ["Tenants"],
+    admins: ["Administrators"],
+    tokens: ["SCIM tokens"],
+    "oauth-clients": ["OAuth clients"],
+    policy: ["Policy"],
+    owner: ["Owner"],
+    seats: ["Seats"],
+    audit: ["Audit"],
+    users: ["Users", "Offboarding"],
+    offboarding: ["Offboarding"],
+  };
+  const wanted = headings[group];
+  if (!wanted) return HELP_TEXT;
   const sections = HELP_TEXT.split("\n\n");
-  const section = sections.find((part) => part.startsWith(heading));
+  const chosen = sections.filter((part) => wanted.some((heading) => part.startsWith(heading)));
   const usage = [...sections.slice(0, 2), ...sections.filter((part) => part.startsWith("  Server"))].join("\n\n");
-  return section ? `${usage}\n\n${section}\n\nSee roster --help for options and exit statuses.\n` : HELP_TEXT;
+  return chosen.length ? `${usage}\n\n${chosen.join("\n\n")}\n\nSee roster --help for options and exit statuses.\n` : HELP_TEXT;
 }

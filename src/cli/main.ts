@@ -23,6 +23,10 @@ const OPTIONS = {
   url: { type: "string" },
   name: { type: "string" },
   label: { type: "string" },
+  email: { type: "string" },
+  role: { type: "string" },
+  tenants: { type: "string" },
+  actor: { type: "string" },
   file: { type: "string" },
   target: { type: "string" },
   action: { type: "string" },
@@ -30,6 +34,11 @@ const OPTIONS = {
   until: { type: "string" },
   count: { type: "string" },
   cursor: { type: "string" },
+  successor: { type: "string" },
+  reports: { type: "string" },
+  groups: { type: "string" },
+  "api-keys": { type: "string" },
+  reason: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -67,7 +76,7 @@ export async function main(argv: string[], env: CliEnv, io: CliIo = standardIo):
   }
 
   const token = env.ROSTER_ADMIN_TOKEN;
-  if (!token) return usage(io, "ROSTER_ADMIN_TOKEN is not set: export the admin token the server was started with");
+  if (!token) return usage(io, "ROSTER_ADMIN_TOKEN is not set: export the admin token the server was started with, or your administrator token");
   const url = values.url ?? env.ROSTER_URL ?? `http://localhost:${env.PORT || 8080}`;
 
   try {

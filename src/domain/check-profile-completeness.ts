@@ -10,5 +10,6 @@ export function checkProfileCompleteness(after: ScimJson, policy: Pick<Policy, "
     scimType: "invalidValue",
     reason: "incompleteProfile",
     detail: `Profile is incomplete; required fields missing: ${gaps.join(", ")}`,
+    missing: gaps,
   };
 }

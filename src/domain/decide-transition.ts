@@ -1,8 +1,8 @@
 import { checkProfileCompleteness } from "./check-profile-completeness";
 import { classifyTransition } from "./classify-transition";
 import { isLeaveDue, shouldClearLeaveDateOnReactivation, type LeaveDate } from "./leave-date";
-import { planDeactivation, planRemoval } from "./plan-offboarding";
-import type { Effect, Initiator, OffboardingFacts, Policy, Refusal, ScimJson, UserFacts } from "./types";
+import { planDeactivation, planOffboarding, type Offboarding, type OffboardingPlan } from "./plan-offboarding";
+import type { Effect, Initiator, OffboardingChoices, OffboardingFacts, Policy, Refusal, ScimJson, UserFacts } from "./types";
 
 /** The actor of everything a leave date does by itself (SPEC §4 Leave date). */
 export const LEAVE_DATE_ACTOR = "system:leave-date";
@@ -23,6 +23,8 @@ export interface TransitionRequest {
   now: Date;
   /** reports, groups led, owner, the leaver's manager: required when {@link offboardingKind} says so */
   facts: OffboardingFacts | null;
+  /** an administrator's hand-over choices (POST …/users/{id}/deactivate|remove) */
+  choices?: OffboardingChoices;
 }
 
 /** How the user's own document changes besides the after-image. */
@@ -73,9 +75,9 @@ export function decideTransition(request: TransitionRequest): TransitionDecision
   const stay: UserChanges = { active: request.afterActive, clearLeaveDate: false, leaveDateRefusal: null };
 
   if (request.kind === "remove") {
-    const plan = planRemoval(offboardingInput(request, request.initiator));
-    if (!plan.ok) return { outcome: "refused", kind: "remove", refusal: plan.refusal };
-    return { outcome: "transition", kind: "remove", actor: request.initiator.actor, effects: plan.effects, successorId: plan.successorId, changes: { ...stay, active: false } };
+    const plan = previewOffboarding(request, "removal");
+    if (plan.refusals.length) return { outcome: "refused", kind: "remove", refusal: plan.refusals[0] };
+    return { outcome: "transition", kind: "remove", actor: request.initiator.actor, effects: plan.effects, successorId: plan.successor?.id ?? null, changes: { ...stay, active: false } };
   }
 
   const kind = classifyTransition(current, { active: request.afterActive });
@@ -87,12 +89,9 @@ export function decideTransition(request: TransitionRequest): TransitionDecision
   }
 
   if (kind === "deactivate") {
-    // the leave-date job never sends active:false itself; a request does, and its profile must be complete
-    const incomplete = checkProfileCompleteness(request.after, policy);
-    if (incomplete) return { outcome: "refused", kind, refusal: incomplete };
-    const plan = planDeactivation(offboardingInput(request, request.initiator));
-    if (!plan.ok) return { outcome: "refused", kind, refusal: plan.refusal };
-    return { outcome: "transition", kind, actor: request.initiator.actor, effects: plan.effects, successorId: plan.successorId, changes: stay };
+    const plan = previewOffboarding(request, "deactivation");
+    if (plan.refusals.length) return { outcome: "refused", kind, refusal: plan.refusals[0] };
+    return { outcome: "transition", kind, actor: request.initiator.actor, effects: plan.effects, successorId: plan.successor?.id ?? null, changes: stay };
   }
 
   if (!request.afterActive || !isLeaveDue(request.afterLeaveDate, now)) return { outcome: "update", changes: stay };
@@ -109,9 +108,22 @@ export function decideTransition(request: TransitionRequest): TransitionDecision
   return { outcome: "update", changes: { ...stay, leaveDateRefusal: { leaveDate, reason: plan.refusal.reason, audit: refusedFor !== leaveDate.getTime() } } };
 }
 
+/**
+ * What a deactivation or removal request would do, and every refusal it meets in the
+ * order {@link decideTransition} checks them (it refuses with the first): the
+ * completeness check (deactivation only; the leave date skips it), then
+ * {@link planOffboarding}'s guards. GET …/offboarding-plan answers from this very function.
+ */
+export function previewOffboarding(request: TransitionRequest, kind: Offboarding): OffboardingPlan {
+  const plan = planOffboarding(offboardingInput(request, request.initiator), kind);
+  // the leave-date job never sends active:false itself; a request does, and its profile must be complete
+  const incomplete = kind === "deactivation" ? checkProfileCompleteness(request.after, request.policy) : null;
+  return incomplete ? { ...plan, refusals: [incomplete, ...plan.refusals] } : plan;
+}
+
 function offboardingInput(request: TransitionRequest, initiator: Initiator) {
   if (!request.facts) throw new Error("decideTransition: an offboarding needs its facts loaded (see offboardingKind)");
   const { current } = request;
   const leaver: UserFacts = { id: current.id, active: current.active, removed: current.removed, managerId: current.managerId };
-  return { leaver, policy: request.policy, initiator, ...request.facts };
+  return { leaver, policy: request.policy, initiator, ...request.facts, ...(request.choices ? { choices: request.choices } : {}) };
 }

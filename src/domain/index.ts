@@ -7,6 +7,7 @@ export * from "./find-profile-gaps";
 export * from "./classify-transition";
 export * from "./pick-successor";
 export * from "./plan-offboarding";
+export * from "./check-offboarding-choices";
 export * from "./decide-transition";
 export * from "./check-profile-completeness";
 export * from "./check-seat";

@@ -32,6 +32,7 @@ export const ERROR_KINDS = {
   tokenInQuery: { status: 400, description: "a bearer token was sent in the query string (access_token); send it in the Authorization header" },
   unauthorized: { status: 401, description: "no valid bearer token" },
   forbidden: { status: 403, description: "a rule forbids the request (no seat is left)" },
+  notPermitted: { status: 403, description: "the administrator's role does not allow the action; the detail names the role needed" },
   notFound: { status: 404, description: "no such resource or endpoint in this tenant" },
   methodNotAllowed: { status: 405, description: "the endpoint is read-only (discovery endpoints answer GET only)" },
   conflict: { status: 409, description: "a rule refuses the change now (a leader to hand over), or a write kept racing others" },
@@ -116,6 +117,10 @@ export class RosterError extends Error {
   }
   static forbidden(detail: string): RosterError {
     return new RosterError("forbidden", detail);
+  }
+  /** An administrator whose role (or scope short of ["*"]) does not allow the action (issue #13). */
+  static notPermitted(detail: string): RosterError {
+    return new RosterError("notPermitted", detail);
   }
   static notFound(detail: string): RosterError {
     return new RosterError("notFound", detail);

@@ -70,6 +70,21 @@ export interface OffboardingInput {
   /** the leaver's own manager, null when unset or removed */
   leaverManager: UserFacts | null;
   initiator: Initiator;
+  /** an administrator's choices (POST …/users/{id}/deactivate|remove); what they do not name follows the policy */
+  choices?: OffboardingChoices;
+}
+
+/**
+ * An administrator's hand-over choices (SPEC §11 administrator offboarding): one
+ * successor for everything, a lead per report or per group led, and whether API keys
+ * go. Ids are checked first by {@link checkOffboardingChoices}. Maps, because the ids
+ * come from a client's body and never index a plain object.
+ */
+export interface OffboardingChoices {
+  successor?: string;
+  reports?: ReadonlyMap<string, string>;
+  groups?: ReadonlyMap<string, string>;
+  revokeApiKeys?: boolean;
 }
 
 /** What the store tells the rules about a leaver's surroundings (loaded only for an offboarding). */
@@ -90,6 +105,10 @@ export interface Refusal {
   detail: string;
   /** short machine-friendly reason, stored on `user.deactivate.refused` audit entries */
   reason: "incompleteProfile" | "ownerGuard" | "leaderBlocked" | "leaderInBulk" | "noSeat" | "ownerInactive";
+  /** incompleteProfile: each missing path, spelled as the policy gives it */
+  missing?: string[];
+  /** leaderBlocked, leaderInBulk: the reports and groups led still to hand over */
+  pending?: { reports: string[]; groups: string[] };
 }
 
 export type Plan = { ok: true; effects: Effect[]; successorId: string | null } | { ok: false; refusal: Refusal };

@@ -13,6 +13,8 @@ import { locals } from "./request-context";
 export interface ScimPrincipal {
   tenant: string;
   tokenId: string;
+  /** the token's or OAuth client's label, named in the audit entries of its writes (issue #13) */
+  label: string | null;
 }
 
 
@@ -20,11 +22,11 @@ export interface ScimPrincipal {
  * The live token with this hash: an OAuth access token (RFC 6749 §4.4) acts as its client,
  * exactly as a static token acts as itself; only static tokens record their last use.
  */
-async function findCredential(token: string, hash: string): Promise<{ _id: string; tenant: string; hash: string; isStatic: boolean } | null> {
+async function findCredential(token: string, hash: string): Promise<{ _id: string; tenant: string; hash: string; label: string | null; isStatic: boolean } | null> {
   const access = token.startsWith(ACCESS_TOKEN_PREFIX) ? await findLiveAccessTokenByHash(hash, getRuntime().now()) : null;
-  if (access) return { _id: access.clientId, tenant: access.tenant, hash: access.hash, isStatic: false };
+  if (access) return { _id: access.clientId, tenant: access.tenant, hash: access.hash, label: access.label ?? null, isStatic: false };
   const found = await findLiveTokenByHash(hash);
-  return found && { ...found, isStatic: true };
+  return found && { ...found, label: found.label ?? null, isStatic: true };
 }
 
 passport.use(
@@ -37,7 +39,7 @@ passport.use(
         // the lookup is by hash; the constant-time compare guards against any index-side shortcut
         if (!found || !timingSafeEqual(Buffer.from(found.hash, "hex"), Buffer.from(hash, "hex"))) return done(null, false);
         if (found.isStatic) void touchToken(found._id, new Date()).catch(() => undefined);
-        return done(null, { tenant: found.tenant, tokenId: found._id } satisfies ScimPrincipal);
+        return done(null, { tenant: found.tenant, tokenId: found._id, label: found.label } satisfies ScimPrincipal);
       })
       .catch((error) => done(error));
   }),
@@ -59,6 +61,7 @@ export function authenticateScim(onFailure: (req: Request, res: Response) => Err
       }
       locals(res).tenant = principal.tenant;
       locals(res).actor = principal.tokenId;
+      if (principal.label) locals(res).actorName = principal.label;
       next();
     })(req, res, next);
   };

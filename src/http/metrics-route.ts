@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../metrics/registry";
+import { hashToken } from "../services/hash-token";
 import { bearerToken } from "./admin/authenticate-admin";
 import { handleAsync } from "./handle-async";
 
-const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
+const digest = (text: string) => Buffer.from(hashToken(text), "hex");
 
 /**
  * Who may scrape /metrics: the holder of ROSTER_METRICS_TOKEN (a scraper needs no admin

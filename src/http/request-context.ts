@@ -1,12 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
+import type { AdminIdentity } from "../domain/admin-access";
 
 /** Per-request values the handlers and the log line share. */
 export interface RequestLocals {
   requestId: string;
   tenant?: string;
-  /** token id of the SCIM caller, or `admin` */
+  /** token id or OAuth client id of the SCIM caller, or `admin:<id>` */
   actor?: string;
+  /** the SCIM credential's label, or the administrator's name (audit `actorName`) */
+  actorName?: string;
+  /** the administrator of an admin API request, once authenticated (issue #13) */
+  admin?: AdminIdentity;
   /** attribute names the tenant's `unknownAttributes: ignore` left out of this request (in its log line and audit entry) */
   ignoredAttributes?: string[];
 }

@@ -47,8 +47,8 @@ export function parseVersionHeader(header: string | undefined): number | undefin
 }
 
 function scimContext(req: Request, res: Response, bulk = false): ScimContext {
-  const { tenant, actor, requestId, ignoredAttributes } = locals(res);
-  return { action: { tenant: tenant!, actor: actor!, requestId, bulk, ifMatch: parseVersionHeader(req.header("if-match")), ...(ignoredAttributes?.length ? { ignoredAttributes } : {}) } };
+  const { tenant, actor, actorName, requestId, ignoredAttributes } = locals(res);
+  return { action: { tenant: tenant!, actor: actor!, ...(actorName ? { actorName } : {}), requestId, bulk, ifMatch: parseVersionHeader(req.header("if-match")), ...(ignoredAttributes?.length ? { ignoredAttributes } : {}) } };
 }
 
 /**

@@ -14,12 +14,15 @@ export interface AuditEntryView {
   at: string;
   tenant: string;
   actor: string;
+  /** the administrator's name, or the credential's label, when the entry was written */
+  actorName?: string;
   action: string;
   target: string;
   cause?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
   reason?: string;
+  choices?: Record<string, unknown>;
   requestId: string;
   ignoredAttributes?: string[];
 }
@@ -33,6 +36,7 @@ export interface AuditPage {
 interface AuditQueryParams {
   target?: string;
   action?: string;
+  actor?: string;
   since?: string;
   until?: string;
   count?: number;
@@ -40,7 +44,7 @@ interface AuditQueryParams {
 }
 
 /**
- * SPEC §6 GET /audit: newest first, filtered by target, action and an
+ * SPEC §6 GET /audit: newest first, filtered by target, action, actor and an
  * inclusive time range, paged by an opaque keyset cursor over (at, id), so
  * entries appended while an administrator pages never shift a page.
  */
@@ -52,18 +56,19 @@ export async function listAudit(tenant: string, query: unknown): Promise<AuditPa
   const count = Math.min(params.count ?? DEFAULT_AUDIT_COUNT, MAX_AUDIT_COUNT);
   const before = params.cursor === undefined ? undefined : decodeCursor(params.cursor);
   // one extra entry says whether a next page exists, so the last page carries no cursor
-  const docs = await queryAudit({ tenant, target: params.target, action: params.action, since, until, before, limit: count + 1 });
+  const docs = await queryAudit({ tenant, target: params.target, action: params.action, actor: params.actor, since, until, before, limit: count + 1 });
   const page = docs.slice(0, count);
   const last = page[page.length - 1];
   return { entries: page.map(viewEntry), ...(docs.length > count && last ? { nextCursor: encodeCursor(last) } : {}) };
 }
 
 export function viewEntry(doc: AuditDoc): AuditEntryView {
-  const view: AuditEntryView = { id: doc._id, at: new Date(doc.at).toISOString(), tenant: doc.tenant, actor: doc.actor, action: doc.action, target: doc.target, requestId: doc.requestId };
+  const view: AuditEntryView = { id: doc._id, at: new Date(doc.at).toISOString(), tenant: doc.tenant, actor: doc.actor, ...(doc.actorName ? { actorName: doc.actorName } : {}), action: doc.action, target: doc.target, requestId: doc.requestId };
   if (doc.cause !== undefined && doc.cause !== null) view.cause = doc.cause;
   if (doc.before !== undefined && doc.before !== null) view.before = doc.before;
   if (doc.after !== undefined && doc.after !== null) view.after = doc.after;
   if (doc.reason !== undefined && doc.reason !== null) view.reason = doc.reason;
+  if (doc.choices !== undefined && doc.choices !== null) view.choices = doc.choices;
   if (Array.isArray(doc.ignoredAttributes)) view.ignoredAttributes = doc.ignoredAttributes;
   return view;
 }

@@ -1,8 +1,10 @@
 /** Who is acting, for which tenant, in which request (audit fields, SPEC §5). */
 export interface ActionContext {
   tenant: string;
-  /** token id, `admin`, or `system:*` */
+  /** token id, OAuth client id, `admin:<id>`, or `system:*` */
   actor: string;
+  /** the administrator's name or the credential's label, at this moment (issue #13) */
+  actorName?: string;
   requestId: string;
   /** inside a /Bulk request (SPEC §4 Bulk) */
   bulk: boolean;

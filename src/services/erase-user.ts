@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import { CORE_USER, ERASED_ATTRIBUTES, RosterError, diffForAudit, planErasure, redactAuditValues, type ScimJson } from "../domain";
 import { scimToUserFields, userDocToScim } from "./user-resource";
 import { appendAudit, findAuditAbout, redactAuditEntry, type AuditDoc } from "../store/audit-store";
@@ -108,7 +109,7 @@ function recordedPersonalValues(entry: AuditDoc, userId: string): string[] {
 
 /** `user.erase` holds no personal value, not even a former one. */
 async function recordErasure(ctx: ActionContext, userId: string, version: number, at: Date): Promise<void> {
-  await appendAudit({ _id: `${userId}:erase:${version}`, tenant: ctx.tenant, at, actor: ctx.actor, action: "user.erase", target: userId, after: { erased: true }, requestId: ctx.requestId });
+  await appendAudit({ _id: `${userId}:erase:${version}`, tenant: ctx.tenant, at, ...auditActor(ctx), action: "user.erase", target: userId, after: { erased: true }, requestId: ctx.requestId });
 }
 
 function isUnchanged(current: UserDoc, next: UserDoc): boolean {

@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import { RosterError, diffForAudit, type ScimJson } from "../domain";
 import { groupDocToScim, scimToGroupFields } from "./group-resource";
 import { withDocumentLock } from "../store/document-lock";
@@ -206,7 +207,7 @@ export async function removeGroup(ctx: ActionContext, id: string): Promise<void>
         continue;
       }
       await removeAllMembers(ctx.tenant, id);
-      await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, actor: ctx.actor, action: "group.delete", target: id, before: { displayName: current.displayName }, after: {}, requestId: ctx.requestId });
+      await appendAudit({ _id: newId(), tenant: ctx.tenant, at: now, ...auditActor(ctx), action: "group.delete", target: id, before: { displayName: current.displayName }, after: {}, requestId: ctx.requestId });
       return;
     }
     throw new ConcurrentWrite();
@@ -226,7 +227,7 @@ async function readUnclaimedGroup(tenant: string, id: string): Promise<StoredGro
 
 /** A claim recording one write: its member delta and its audit entry (see MembersClaim). */
 function newClaim(ctx: ActionContext, at: Date, action: string, change: { before: Record<string, unknown>; after: Record<string, unknown> }, delta: { added: string[]; removed: string[] }, cause?: string): MembersClaim {
-  const audit = { action, actor: ctx.actor, requestId: ctx.requestId, before: encodeChange(change.before)!, after: encodeChange(change.after)!, ...(cause ? { cause } : {}) };
+  const audit = { action, ...auditActor(ctx), requestId: ctx.requestId, before: encodeChange(change.before)!, after: encodeChange(change.after)!, ...(cause ? { cause } : {}) };
   return { token: newId(), until: new Date(getRuntime().now().getTime() + getRuntime().leaseMs), at, added: delta.added, removed: delta.removed, audit };
 }
 
@@ -238,8 +239,8 @@ function claimAuditEntry(tenant: string, groupId: string, claim: MembersClaim): 
   if (claim.removed.length) before.members = claim.removed.map((value) => ({ value }));
   if (claim.added.length) after.members = claim.added.map((value) => ({ value }));
   if (!Object.keys(before).length && !Object.keys(after).length) return undefined;
-  const { action, actor, requestId, cause } = claim.audit;
-  return { _id: claim.token, tenant, at: claim.at, actor, action, target: groupId, ...(cause ? { cause } : {}), before, after, requestId };
+  const { action, requestId, cause } = claim.audit;
+  return { _id: claim.token, tenant, at: claim.at, ...auditActor(claim.audit), action, target: groupId, ...(cause ? { cause } : {}), before, after, requestId };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import { RosterError, checkOwnerCandidate } from "../domain";
 import { appendAudit } from "../store/audit-store";
 import { newId } from "../store/new-id";
@@ -44,7 +45,7 @@ export async function changeOwner(ctx: ActionContext, payload: unknown): Promise
     _id: newId(),
     tenant: ctx.tenant,
     at: getRuntime().now(),
-    actor: ctx.actor,
+    ...auditActor(ctx),
     action: "owner.update",
     target: ctx.tenant,
     before: { userId: previous },

@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import type { Effect } from "../domain/types";
 import { applySteps, type Step, type StoreStep } from "../store/apply-effect";
 import { appendAuditEntries, type AuditDoc } from "../store/audit-store";
@@ -41,11 +42,13 @@ export async function runCascade(transition: TransitionDoc): Promise<boolean> {
       _id: `${id}:main`,
       tenant,
       at: transition.at,
-      actor: transition.actor,
+      ...auditActor(transition),
       action: transition.action,
       target: transition.userId,
       before: transition.before,
       after: transition.after,
+      ...(transition.reason !== undefined ? { reason: transition.reason } : {}),
+      ...(transition.choices !== undefined ? { choices: transition.choices } : {}),
       requestId: transition.requestId,
     },
   ];
@@ -82,7 +85,7 @@ function phasesOf(transition: TransitionDoc): Step[][] {
 }
 
 async function applyPhase(transition: TransitionDoc, steps: Step[]): Promise<AuditDoc[]> {
-  const ctx = { tenant: transition.tenant, actor: transition.actor, requestId: transition.requestId, bulk: false };
+  const ctx = { tenant: transition.tenant, ...auditActor(transition), requestId: transition.requestId, bulk: false };
   const storeSteps: StoreStep[] = [];
   for (const step of steps) {
     if (step.effect.kind !== "dropMemberships") {

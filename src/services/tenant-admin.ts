@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { auditActor, type AuditActor } from "../domain/audit-actor";
 import { RosterError } from "../domain/roster-error";
 import { hashToken } from "./hash-token";
 import { appendAudit } from "../store/audit-store";
@@ -19,19 +20,19 @@ export async function createTenant(id: string, name: string | undefined): Promis
 }
 
 /** Issues a SCIM bearer token; the secret is returned once and stored only as a hash (SPEC §7). */
-export async function issueToken(tenant: string, label: string | null, actor: string, requestId: string, secret?: string): Promise<TokenDoc & { token: string }> {
+export async function issueToken(tenant: string, label: string | null, actor: string | AuditActor, requestId: string, secret?: string): Promise<TokenDoc & { token: string }> {
   if (!(await findTenant(tenant))) throw RosterError.notFound(`Tenant ${tenant} not found`);
   const token = secret ?? `rst_${randomBytes(32).toString("base64url")}`;
   const now = getRuntime().now();
   const doc: TokenDoc = { _id: newId(), tenant, hash: hashToken(token), label, createdAt: now, lastUsedAt: null };
   await insertToken(doc);
-  await appendAudit({ _id: newId(), tenant, at: now, actor, action: "token.create", target: doc._id, requestId });
+  await appendAudit({ _id: newId(), tenant, at: now, ...auditActor(typeof actor === "string" ? { actor } : actor), action: "token.create", target: doc._id, requestId });
   return { ...doc, token };
 }
 
-export async function revokeToken(tenant: string, id: string, actor: string, requestId: string): Promise<void> {
+export async function revokeToken(tenant: string, id: string, actor: string | AuditActor, requestId: string): Promise<void> {
   if (!(await deleteToken(tenant, id))) throw RosterError.notFound(`Token ${id} not found`);
-  await appendAudit({ _id: newId(), tenant, at: getRuntime().now(), actor, action: "token.revoke", target: id, requestId });
+  await appendAudit({ _id: newId(), tenant, at: getRuntime().now(), ...auditActor(typeof actor === "string" ? { actor } : actor), action: "token.revoke", target: id, requestId });
 }
 
 /** `ROSTER_BOOTSTRAP_TOKEN`: tenant `default` exists and this token is valid for it (SPEC §2). */

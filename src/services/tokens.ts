@@ -16,7 +16,7 @@ export interface TokenSummary {
 /** SPEC §6 POST /tokens: the secret appears only in this answer; only its hash is stored (SPEC §7). */
 export async function createToken(ctx: ActionContext, payload: unknown): Promise<Omit<TokenSummary, "lastUsedAt"> & { token: string }> {
   const { label } = validatePayload<{ label?: string | null }>("label", payload);
-  const issued = await issueToken(ctx.tenant, label ?? null, ctx.actor, ctx.requestId);
+  const issued = await issueToken(ctx.tenant, label ?? null, ctx, ctx.requestId);
   return { id: issued._id, token: issued.token, label: issued.label, createdAt: issued.createdAt.toISOString() };
 }
 
@@ -33,5 +33,5 @@ export async function listTokenSummaries(tenant: string): Promise<TokenSummary[]
 
 /** SPEC §6 DELETE /tokens/{id}: the token stops working at once (authentication looks it up on every request). */
 export async function deleteToken(ctx: ActionContext, id: string): Promise<void> {
-  await revokeToken(ctx.tenant, id, ctx.actor, ctx.requestId);
+  await revokeToken(ctx.tenant, id, ctx, ctx.requestId);
 }

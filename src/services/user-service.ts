@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import {
   LEAVE_DATE_ACTOR,
   RosterError,
@@ -6,7 +7,10 @@ import {
   diffForAudit,
   isLeaveDue,
   offboardingKind,
+  previewOffboarding,
   type Effect,
+  type OffboardingChoices,
+  type OffboardingPlan,
   type ScimJson,
   type TransitionRequest,
 } from "../domain";
@@ -22,9 +26,22 @@ import { getRuntime, type ActionContext, type CascadeOutcome } from "./context";
 import { hashPassword } from "./hash-password";
 import { loadOffboardingFacts, userFacts } from "./offboarding-input";
 import { runCascade } from "./run-cascade";
-import { loadTenantSettings } from "./tenant-policy";
+import { loadTenantSettings, type TenantSettings } from "./tenant-policy";
 
 export { LEAVE_DATE_ACTOR };
+
+/** An administrator's transition of one user (POST …/users/{id}/deactivate|reactivate|remove). */
+export type AdminAction = "deactivate" | "reactivate" | "remove";
+
+/** What an administrator's offboarding adds to a transition (SPEC §11): hand-over choices, and what its audit entries record. */
+export interface AdminTransition {
+  choices?: OffboardingChoices;
+  /** stored on the transition, so a resumed cascade writes the same entries */
+  record: TransitionRecord;
+}
+
+/** The administrator's reason and choices as given, carried by the transition's audit entries. */
+export type TransitionRecord = Pick<TransitionDoc, "reason" | "choices">;
 
 /** Thrown when the user changed between a PATCH's read and its write; the caller retries. */
 export class ConcurrentWrite extends Error {}
@@ -72,7 +89,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
   const created = diffForAudit({}, userDocToScim({ ...doc, active }));
   await recordAudit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
   if (leftAlready) {
-    await recordAudit({ ...ctx, actor: LEAVE_DATE_ACTOR }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
+    await recordAudit({ ...ctx, actor: LEAVE_DATE_ACTOR, actorName: undefined }, "user.deactivate", doc._id, { before: { active: true }, after: { active: false } }, now);
   }
   return doc;
 }
@@ -111,17 +128,40 @@ export async function replaceUser(ctx: ActionContext, id: string, instance: Scim
 export async function removeUser(ctx: ActionContext, id: string): Promise<void> {
   const current = await getUser(ctx.tenant, id);
   if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
+  await applyDecision(ctx, "remove", current, afterImage(current, "remove"));
+}
+
+/**
+ * SPEC §11 administrator offboarding: the same decision and the same crash-safe
+ * transition as a SCIM request, with the administrator's hand-over choices and
+ * the reason and choices recorded. Deactivating a deactivated user (or
+ * reactivating an active one) changes nothing. Returns the user as written.
+ */
+export async function transitionByAdmin(ctx: ActionContext, current: UserDoc, action: AdminAction, admin: AdminTransition): Promise<UserDoc> {
+  return applyDecision(ctx, action === "remove" ? "remove" : "update", current, afterImage(current, action), admin);
+}
+
+/**
+ * What {@link transitionByAdmin} would decide now for a deactivation or removal,
+ * from the same facts and the same rule (previewOffboarding, which
+ * decideTransition refuses and cascades from); null when there is nothing to
+ * offboard (deactivating a deactivated user).
+ */
+export async function previewAdminOffboarding(ctx: ActionContext, current: UserDoc, action: "deactivate" | "remove", choices?: OffboardingChoices): Promise<OffboardingPlan | null> {
+  const settings = await loadTenantSettings(ctx.tenant);
+  const request = transitionRequest(ctx, action === "remove" ? "remove" : "update", current, afterImage(current, action), settings, choices);
+  const kind = offboardingKind(request);
+  if (kind === null) return null;
+  return previewOffboarding({ ...request, facts: await loadOffboardingFacts(current, settings.tenant) }, kind);
+}
+
+/** The user as an administrator's action leaves it, before the rules decide. */
+function afterImage(current: UserDoc, action: AdminAction): UserDoc {
   const now = getRuntime().now();
-  const next: UserDoc = {
-    ...current,
-    version: current.version + 1,
-    lastModified: now,
-    active: false,
-    deletedAt: now,
-    // frees the userName for a new resource while keeping the index plain (SPEC §8)
-    userNameKey: `\u0000removed:${current._id}`,
-  };
-  await applyDecision(ctx, "remove", current, next);
+  const next: UserDoc = { ...current, version: current.version + 1, lastModified: now, active: action === "reactivate" };
+  if (action !== "remove") return next;
+  // frees the userName for a new resource while keeping the index plain (SPEC §8)
+  return { ...next, deletedAt: now, userNameKey: `\u0000removed:${current._id}` };
 }
 
 /**
@@ -148,19 +188,10 @@ export async function deactivateForLeaveDate(tenant: string, id: string): Promis
  * an offboarding needs, asks decideTransition (SPEC §4), then writes the plain
  * update or commits the transition. Returns the user as written (or unchanged).
  */
-async function applyDecision(ctx: ActionContext, kind: "update" | "remove", current: UserDoc, next: UserDoc): Promise<UserDoc> {
-  const now = getRuntime().now();
+async function applyDecision(ctx: ActionContext, kind: "update" | "remove", current: UserDoc, next: UserDoc, admin?: AdminTransition): Promise<UserDoc> {
   const settings = await loadTenantSettings(ctx.tenant);
-  const request: Omit<TransitionRequest, "facts"> = {
-    kind,
-    current: { ...userFacts(current), leaveDateRefusedFor: current.leaveDateRefusedFor },
-    after: userDocToScim(next),
-    afterActive: next.active,
-    afterLeaveDate: next.roster?.leaveDate,
-    policy: settings.policy,
-    initiator: { actor: ctx.actor, bulk: ctx.bulk, leaveDate: ctx.actor === LEAVE_DATE_ACTOR },
-    now,
-  };
+  const request = transitionRequest(ctx, kind, current, next, settings, admin?.choices);
+  const { now } = request;
   const facts = offboardingKind(request) ? await loadOffboardingFacts(current, settings.tenant) : null;
   const decision = decideTransition({ ...request, facts });
   if (decision.outcome === "refused") {
@@ -188,8 +219,23 @@ async function applyDecision(ctx: ActionContext, kind: "update" | "remove", curr
     return next;
   }
   const action = TRANSITION_ACTIONS[decision.kind];
-  await commitTransition({ ...ctx, actor: decision.actor }, action, current, next, change, decision.effects);
+  await commitTransition({ ...ctx, actor: decision.actor, actorName: decision.actor === ctx.actor ? ctx.actorName : undefined }, action, current, next, change, decision.effects, admin?.record ?? {});
   return next;
+}
+
+/** The one way a user write is put to decideTransition, for requests, jobs, administrators and plans alike. */
+function transitionRequest(ctx: ActionContext, kind: "update" | "remove", current: UserDoc, next: UserDoc, settings: TenantSettings, choices?: OffboardingChoices): Omit<TransitionRequest, "facts"> {
+  return {
+    kind,
+    current: { ...userFacts(current), leaveDateRefusedFor: current.leaveDateRefusedFor },
+    after: userDocToScim(next),
+    afterActive: next.active,
+    afterLeaveDate: next.roster?.leaveDate,
+    policy: settings.policy,
+    initiator: { actor: ctx.actor, bulk: ctx.bulk, leaveDate: ctx.actor === LEAVE_DATE_ACTOR },
+    now: getRuntime().now(),
+    ...(choices ? { choices } : {}),
+  };
 }
 
 const TRANSITION_ACTIONS = { deactivate: "user.deactivate", reactivate: "user.reactivate", remove: "user.remove" } as const;
@@ -210,6 +256,7 @@ async function commitTransition(
   next: UserDoc,
   change: { before: Record<string, unknown>; after: Record<string, unknown> },
   effects: Effect[],
+  record: TransitionRecord,
 ): Promise<void> {
   const runtime = getRuntime();
   const now = runtime.now();
@@ -219,12 +266,14 @@ async function commitTransition(
     userId: current._id,
     userVersion: current.version,
     action,
-    actor: ctx.actor,
+    ...auditActor(ctx),
     requestId: ctx.requestId,
     at: now,
     before: change.before,
     after: change.after,
     effects,
+    ...(record.reason !== undefined ? { reason: record.reason } : {}),
+    ...(record.choices !== undefined ? { choices: record.choices } : {}),
     done: [],
     status: "pending",
     committed: false,

@@ -1,9 +1,14 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import administratorCreateSchema from "../../schemas/admin-administrator-create.schema.json";
+import administratorUpdateSchema from "../../schemas/admin-administrator-update.schema.json";
 import labelSchema from "../../schemas/admin-label.schema.json";
 import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
+import offboardingSchema from "../../schemas/admin-offboarding.schema.json";
+import offboardingPlanQuerySchema from "../../schemas/admin-offboarding-plan-query.schema.json";
+import reactivateSchema from "../../schemas/admin-reactivate.schema.json";
 import { RosterError } from "../domain/roster-error";
 import { parseInstant } from "./parse-instant";
 
@@ -37,6 +42,11 @@ const SCHEMAS = {
   owner: { schema: ownerSchema, query: false },
   label: { schema: labelSchema, query: false },
   auditQuery: { schema: auditQuerySchema, query: true },
+  administratorCreate: { schema: administratorCreateSchema, query: false },
+  administratorUpdate: { schema: administratorUpdateSchema, query: false },
+  offboarding: { schema: offboardingSchema, query: false },
+  offboardingPlanQuery: { schema: offboardingPlanQuerySchema, query: true },
+  reactivate: { schema: reactivateSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

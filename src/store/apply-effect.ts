@@ -1,3 +1,4 @@
+import { auditActor } from "../domain/audit-actor";
 import { GROUP_MANAGER_PATH, USER_MANAGER_PATH, type Effect } from "../domain/types";
 import type { AuditDoc } from "./audit-store";
 import { revokeCredentials } from "./credential-store";
@@ -33,12 +34,13 @@ export async function applySteps(transition: TransitionDoc, steps: StoreStep[], 
     _id: `${transition._id}:${index}`,
     tenant,
     at: now,
-    actor: transition.actor,
+    ...auditActor(transition),
     action: "reports.reassign",
     target,
     cause: transition.userId,
     before: { [path]: { value: from } },
     after: { [path]: to ? { value: to } : null },
+    ...(transition.reason !== undefined ? { reason: transition.reason } : {}),
     requestId: transition.requestId,
   });
   for (const { index, effect } of steps) {

@@ -25,7 +25,7 @@ function decodeEntry(doc: AuditDoc): AuditDoc {
 
 function encodeEntry(entry: AuditDoc): Record<string, unknown> {
   const stored: Record<string, unknown> = { ...entry, before: encodeChange(entry.before), after: encodeChange(entry.after) };
-  for (const key of ["before", "after", "cause", "reason", "ignoredAttributes"]) if (stored[key] === undefined) delete stored[key];
+  for (const key of ["actorName", "before", "after", "cause", "reason", "choices", "ignoredAttributes"]) if (stored[key] === undefined) delete stored[key];
   return stored;
 }
 
@@ -59,6 +59,7 @@ export interface AuditQuery {
   tenant: string;
   target?: string;
   action?: string;
+  actor?: string;
   since?: Date;
   until?: Date;
   /** keyset position: entries strictly older than this (at, _id) */
@@ -71,6 +72,7 @@ export async function queryAudit(query: AuditQuery): Promise<AuditDoc[]> {
   const filter: Record<string, unknown> = { tenant: query.tenant };
   if (query.target) filter.target = query.target;
   if (query.action) filter.action = query.action;
+  if (query.actor) filter.actor = query.actor;
   const at: Record<string, Date> = {};
   if (query.since) at.$gte = query.since;
   if (query.until) at.$lte = query.until;

@@ -53,6 +53,7 @@ export interface MembersClaim {
 export interface ClaimAudit {
   action: string;
   actor: string;
+  actorName?: string;
   requestId: string;
   cause?: string;
   before: Array<{ path: string; value: unknown }>;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ADMIN_TOKEN, newTenant, request, startTestServer, type TestServer } from "../support/test-server";
+import { createAdministrator, removeAdministrator } from "../../src/services/administrators";
 import { admin } from "../support/admin";
 
 describe("/admin/v1 authentication and plumbing", () => {
@@ -135,6 +136,18 @@ describe("/admin/v1 limits", () => {
     expect(statuses[0]).to.equal(200);
     expect(statuses).to.include(429);
     expect(Number(retryAfter)).to.be.at.least(1);
+  });
+
+  it("gives each administrator its own bucket: root's spent burst does not limit a named administrator", async () => {
+    const named = await createAdministrator({ name: "Own Bucket", role: "viewer", tenants: ["*"] });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await admin(server, "GET", "/me")).status);
+      expect(statuses).to.include(429);
+      expect((await admin(server, "GET", "/me", undefined, named.token)).status).to.equal(200);
+    } finally {
+      await removeAdministrator(named.id);
+    }
   });
 
   it("returns 429 to an address that keeps guessing the admin token [unauthenticated]", async () => {

@@ -126,7 +126,7 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/erase", () => {
     await tenant.admin("POST", `/users/${id}/erase`);
     const entries = await auditOf(tenant, `action=user.erase&target=${id}`);
     expect(entries).to.have.length(1);
-    expect(entries[0]).to.include({ actor: "admin", target: id, tenant: tenant.id });
+    expect(entries[0]).to.include({ actor: "admin:root", actorName: "root", target: id, tenant: tenant.id });
     expect(entries[0].after).to.deep.equal({ erased: true });
     const text = JSON.stringify(entries[0]).toLowerCase();
     for (const personal of [...PERSONAL_STRINGS, "annabel.l"]) expect(text, personal).to.not.include(personal.toLowerCase());

@@ -35,7 +35,7 @@ describe("/admin/v1/tenants/:tenant/owner", () => {
     await tenant.admin("PUT", "/owner", { userId: second });
     const entries = await auditOf(tenant, "action=owner.update");
     expect(entries).to.have.length(2);
-    expect(entries[0]).to.include({ actor: "admin", target: tenant.id });
+    expect(entries[0]).to.include({ actor: "admin:root", actorName: "root", target: tenant.id });
     expect(entries[0].before).to.deep.equal({ userId: first });
     expect(entries[0].after).to.deep.equal({ userId: second });
     expect(entries[1].before).to.deep.equal({ userId: null });

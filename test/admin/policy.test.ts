@@ -56,7 +56,7 @@ describe("/admin/v1/tenants/:tenant/policy", () => {
       const tenant = await newTenant(server);
       await tenant.admin("PUT", "/policy", { seatLimit: 5, requiredProfileFields: ["emails"] });
       const [entry] = await auditOf(tenant, "action=policy.update");
-      expect(entry).to.include({ action: "policy.update", actor: "admin", target: tenant.id, tenant: tenant.id });
+      expect(entry).to.include({ action: "policy.update", actor: "admin:root", actorName: "root", target: tenant.id, tenant: tenant.id });
       expect(entry.before).to.deep.equal({ seatLimit: null, requiredProfileFields: [] });
       expect(entry.after).to.deep.equal({ seatLimit: 5, requiredProfileFields: ["emails"] });
     });

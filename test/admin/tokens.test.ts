@@ -39,7 +39,7 @@ describe("/admin/v1/tenants/:tenant/tokens", () => {
       const tenant = await newTenant(server);
       const issued = await tenant.admin("POST", "/tokens", { label: "entra" });
       const [entry] = await auditOf(tenant, `action=token.create&target=${issued.body.id}`);
-      expect(entry).to.include({ actor: "admin", target: issued.body.id });
+      expect(entry).to.include({ actor: "admin:root", actorName: "root", target: issued.body.id });
       expect(JSON.stringify(entry)).to.not.include(issued.body.token);
     });
 
@@ -106,7 +106,7 @@ describe("/admin/v1/tenants/:tenant/tokens", () => {
       const issued = await tenant.admin("POST", "/tokens");
       await tenant.admin("DELETE", `/tokens/${issued.body.id}`);
       const [entry] = await auditOf(tenant, "action=token.revoke");
-      expect(entry).to.include({ actor: "admin", target: issued.body.id });
+      expect(entry).to.include({ actor: "admin:root", actorName: "root", target: issued.body.id });
     });
 
     it("returns 404 for an unknown token", async () => {

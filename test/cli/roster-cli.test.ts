@@ -177,6 +177,54 @@ describe("roster CLI", () => {
     expect(erase.stderr).to.match(/^roster: 409 /);
   });
 
+  it("plans and offboards a leader with chosen leads, then reactivates and removes [users plan|deactivate|reactivate|remove]", async () => {
+    const tenant = `cli-f-${Date.now().toString(36)}`;
+    await rosterInProcess(["tenants", "create", tenant], env);
+    const token = JSON.parse((await rosterInProcess(["tokens", "issue", tenant], env)).stdout).token;
+    const create = async (userName: string, manager?: string) =>
+      (await request(`${server.url}/scim/v2/Users`, "POST", { token, body: userBody(userName, manager ? { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: manager } } } : {}) })).body.id as string;
+    const leader = await create("cli.leader");
+    const [r1, r2] = [await create("cli.r1", leader), await create("cli.r2", leader)];
+    const spare = await create("cli.spare");
+
+    const defaults = JSON.parse((await rosterInProcess(["users", "plan", tenant, leader], env)).stdout);
+    expect(defaults).to.include({ action: "deactivate", allowed: true });
+    expect(defaults.successor).to.equal(null);
+    const planned = await rosterInProcess(["users", "plan", tenant, leader, "--action", "remove", "--successor", spare, "--reports", `${r2}=${r1}`, "--api-keys", "keep"], env);
+    expect(planned.code, planned.stderr).to.equal(0);
+    const plan = JSON.parse(planned.stdout);
+    expect(plan.reports.map((r: any) => [r.id, r.newManager])).to.deep.equal([[r1, spare], [r2, r1]]);
+    expect(plan.choices).to.deep.equal({ successor: spare, reassign: { reports: { [r2]: r1 } }, revokeApiKeys: false });
+
+    const bad = await rosterInProcess(["users", "deactivate", tenant, leader, "--successor", leader], env);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.include("/successor");
+    expect((await rosterInProcess(["users", "deactivate", tenant, leader, "--reports", "nonsense"], env)).code).to.equal(2);
+    expect((await rosterInProcess(["users", "deactivate", tenant, leader, "--api-keys", "maybe"], env)).code).to.equal(2);
+
+    const deactivated = await rosterInProcess(["users", "deactivate", tenant, leader, "--successor", spare, "--reports", `${r2}=${r1}`, "--reason", "moved on"], env);
+    expect(deactivated.code, deactivated.stderr).to.equal(0);
+    expect(JSON.parse(deactivated.stdout).active).to.equal(false);
+    const manager = async (id: string) => (await request(`${server.url}/scim/v2/Users/${id}`, "GET", { token })).body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]?.manager?.value;
+    expect([await manager(r1), await manager(r2)]).to.deep.equal([spare, r1]);
+    const audit = JSON.parse((await rosterInProcess(["audit", tenant, "--action", "user.deactivate"], env)).stdout);
+    expect(audit.entries[0]).to.include({ reason: "moved on" });
+
+    const back = await rosterInProcess(["users", "reactivate", tenant, leader, "--reason", "returned"], env);
+    expect(JSON.parse(back.stdout).active).to.equal(true);
+    const removed = await rosterInProcess(["users", "remove", tenant, leader], env);
+    expect(removed.code, removed.stderr).to.equal(0);
+    expect(removed.stdout).to.equal(`Removed user ${leader}.\n`);
+    await rosterInProcess(["tenants", "delete", tenant], env);
+  });
+
+  it("prints the offboarding commands with `roster users --help`", async () => {
+    const run = await rosterInProcess(["users", "--help"], env);
+    expect(run.stdout).to.include("roster users plan <tenant> <userId>");
+    expect(run.stdout).to.include("roster users credentials <tenant> <userId>");
+    expect(run.stdout).to.not.include("roster tokens issue");
+  });
+
   it("creates, lists and deletes OAuth clients; the created client gets an access token at /oauth/token", async () => {
     const tenant = `cli-oa-${Date.now().toString(36)}`;
     await rosterInProcess(["tenants", "create", tenant], env);
@@ -195,6 +243,45 @@ describe("roster CLI", () => {
     expect(deleted.code, deleted.stderr).to.equal(0);
     expect((await request(`${server.url}/scim/v2/Users`, "GET", { token: issued.body.access_token })).status).to.equal(401);
     expect((await rosterInProcess(["oauth-clients", "--help"], env)).stdout).to.include("roster oauth-clients create <tenant>");
+    await rosterInProcess(["tenants", "delete", tenant], env);
+  });
+
+  it("moves from the bootstrap token to a named administrator: admins create, me, list, update, revoke [child process]", async function () {
+    this.timeout(60_000);
+    const tenant = `cli-adm-${Date.now().toString(36)}`;
+    await rosterInProcess(["tenants", "create", tenant], env);
+    const created = await roster(["admins", "create", "Ada Lovelace", "--role", "manager", "--tenants", tenant, "--email", "ada@example.com"], env);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stderr).to.match(/not show it again/);
+    const ada = JSON.parse(created.stdout);
+    expect(ada).to.include({ name: "Ada Lovelace", role: "manager", email: "ada@example.com" });
+    expect(ada.tenants).to.deep.equal([tenant]);
+    const asAda = { ...env, ROSTER_ADMIN_TOKEN: ada.token };
+    expect(JSON.parse((await rosterInProcess(["admins", "me"], asAda)).stdout)).to.deep.equal({ id: ada.id, name: "Ada Lovelace", role: "manager", tenants: [tenant] });
+    expect(JSON.parse((await rosterInProcess(["tenants", "list"], asAda)).stdout).tenants.map((entry: { id: string }) => entry.id)).to.deep.equal([tenant]);
+    const issued = await rosterInProcess(["tokens", "issue", tenant, "--label", "okta"], asAda);
+    expect(issued.code, issued.stderr).to.equal(0);
+    const refused = await rosterInProcess(["admins", "list"], asAda);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/403 .*needs the owner role of all tenants/);
+    const listed = JSON.parse((await rosterInProcess(["admins", "list"], env)).stdout).administrators;
+    expect(listed.find((entry: { id: string }) => entry.id === ada.id)).to.include({ name: "Ada Lovelace" });
+    expect(JSON.stringify(listed)).to.not.include(ada.token);
+    const audit = JSON.parse((await rosterInProcess(["audit", tenant, "--actor", `admin:${ada.id}`], env)).stdout).entries;
+    expect(audit.map((entry: { action: string; actorName: string }) => [entry.action, entry.actorName])).to.deep.equal([["token.create", "Ada Lovelace"]]);
+    const updated = await rosterInProcess(["admins", "update", ada.id, "--role", "viewer", "--tenants", "*"], env);
+    expect(updated.code, updated.stderr).to.equal(0);
+    expect(JSON.parse(updated.stdout)).to.include({ role: "viewer" });
+    expect(JSON.parse(updated.stdout).tenants).to.deep.equal(["*"]);
+    expect((await rosterInProcess(["admins", "update", ada.id], env)).code).to.equal(2);
+    expect((await rosterInProcess(["admins", "create", "No Role"], env)).code).to.equal(2);
+    const revoked = await rosterInProcess(["admins", "revoke", ada.id], env);
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect(revoked.stdout).to.match(/no longer works/);
+    const gone = await rosterInProcess(["admins", "me"], asAda);
+    expect(gone.code).to.equal(1);
+    expect(gone.stderr).to.match(/^roster: 401/);
+    expect((await rosterInProcess(["admins", "--help"], env)).stdout).to.include("roster admins create <name>");
     await rosterInProcess(["tenants", "delete", tenant], env);
   });
 });

@@ -15,6 +15,7 @@ describe("checkProfileCompleteness", () => {
       scimType: "invalidValue",
       reason: "incompleteProfile",
       detail: `Profile is incomplete; required fields missing: name.givenName, emails, ${ENTERPRISE_USER}:department`,
+      missing: ["name.givenName", "emails", `${ENTERPRISE_USER}:department`],
     });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { LEAVE_DATE_ACTOR, decideTransition, offboardingKind, type TransitionDecision, type TransitionRequest } from "../../src/domain/decide-transition";
+import { LEAVE_DATE_ACTOR, decideTransition, offboardingKind, previewOffboarding, type TransitionDecision, type TransitionRequest } from "../../src/domain/decide-transition";
 import { DEFAULT_POLICY, type Policy } from "../../src/domain/types";
 import { userFacts } from "./offboarding-fixtures";
 
@@ -109,5 +109,30 @@ describe("offboardingKind", () => {
     expect(offboardingKind(request({ afterActive: true, afterLeaveDate: PAST }))).to.equal("deactivation");
     expect(offboardingKind(request({ afterActive: true, afterLeaveDate: FUTURE }))).to.equal(null);
     expect(offboardingKind(request({ current: userFacts("L", { active: false }), afterActive: true }))).to.equal(null);
+  });
+});
+
+describe("previewOffboarding", () => {
+  it("lists every refusal in the order decideTransition refuses with the first [incomplete profile, block]", () => {
+    const blocked = request({ after: { userName: "l" }, policy: { requiredProfileFields: ["name.givenName"], reassignReportsTo: "block" } });
+    const preview = previewOffboarding(blocked, "deactivation");
+    expect(preview.refusals.map((r) => r.reason)).to.deep.equal(["incompleteProfile", "leaderBlocked"]);
+    expect(preview.refusals[0].missing).to.deep.equal(["name.givenName"]);
+    expect(refusalReason(decideTransition(blocked))).to.equal(preview.refusals[0].reason);
+  });
+
+  it("skips the completeness check for a removal [remove]", () => {
+    const removal = request({ kind: "remove", after: { userName: "l" }, policy: { requiredProfileFields: ["name.givenName"] } });
+    expect(previewOffboarding(removal, "removal").refusals).to.deep.equal([]);
+  });
+
+  it("is what decideTransition applies, with an administrator's choices [choices]", () => {
+    const chosen = request({ policy: { reassignReportsTo: "block" }, choices: { successor: "S", groups: new Map([["G1", "X"]]) } });
+    const preview = previewOffboarding(chosen, "deactivation");
+    const decision = decideTransition(chosen);
+    if (decision.outcome !== "transition") throw new Error(`expected a transition, got ${decision.outcome}`);
+    expect(decision.effects).to.deep.equal(preview.effects);
+    expect(decision.successorId).to.equal("S");
+    expect(decision.effects).to.deep.include({ kind: "reassignGroupLeader", groupId: "G1", from: "L", to: "X" });
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { planDeactivation, planRemoval } from "../../src/domain/plan-offboarding";
-import type { Effect, Plan, Refusal } from "../../src/domain/types";
+import { planDeactivation, planOffboarding, planRemoval } from "../../src/domain/plan-offboarding";
+import type { Effect, OffboardingChoices, Plan, Refusal } from "../../src/domain/types";
 import { offboarding, userFacts } from "./offboarding-fixtures";
 
 function effectsOf(plan: Plan): Effect[] {
@@ -178,5 +178,67 @@ describe("planRemoval", () => {
   it("keeps API keys when policy revokeApiKeys is false [removal]", () => {
     const effects = effectsOf(planRemoval(offboarding({ policy: { revokeApiKeys: false } })));
     expect(effects.some((effect) => effect.kind === "revokeApiKeys")).to.equal(false);
+  });
+});
+
+describe("planOffboarding [an administrator's choices]", () => {
+  const choices = (more: Partial<OffboardingChoices> = {}): OffboardingChoices => ({ ...more });
+
+  it("gives everything to a chosen successor instead of the policy's [successor]", () => {
+    const plan = planOffboarding(offboarding({ choices: choices({ successor: "S" }) }), "deactivation");
+    expect(plan.refusals).to.deep.equal([]);
+    expect(plan.successor).to.deep.equal({ id: "S", source: "chosen" });
+    expect(plan.reports).to.deep.equal([
+      { id: "R1", to: "S", chosen: true },
+      { id: "R2", to: "S", chosen: true },
+    ]);
+    expect(plan.groups).to.deep.equal([{ id: "G1", to: "S", chosen: true }]);
+  });
+
+  it("lets a per-report or per-group lead win and the policy take the rest [reassign]", () => {
+    const plan = planOffboarding(offboarding({ choices: choices({ reports: new Map([["R2", "X"]]), groups: new Map([["G1", "Y"]]) }) }), "removal");
+    expect(plan.successor).to.deep.equal({ id: "M", source: "manager" });
+    expect(plan.reports).to.deep.equal([
+      { id: "R1", to: "M", chosen: false },
+      { id: "R2", to: "X", chosen: true },
+    ]);
+    expect(plan.effects).to.deep.include({ kind: "reassignGroupLeader", groupId: "G1", from: "L", to: "Y" });
+    expect(plan.effects).to.deep.include({ kind: "dropMemberships", userId: "L" });
+  });
+
+  it("overrides the policy's revokeApiKeys both ways [revokeApiKeys]", () => {
+    const kept = planOffboarding(offboarding({ choices: choices({ revokeApiKeys: false }) }), "deactivation");
+    expect(kept.revokeApiKeys).to.equal(false);
+    expect(kept.effects.map((e) => e.kind)).to.not.include("revokeApiKeys");
+    const revoked = planOffboarding(offboarding({ policy: { revokeApiKeys: false }, choices: choices({ revokeApiKeys: true }) }), "deactivation");
+    expect(revoked.effects.map((e) => e.kind)).to.include("revokeApiKeys");
+  });
+
+  it("offboards a blocked leader only once every report and group has a lead [block]", () => {
+    const policy = { reassignReportsTo: "block" as const };
+    const partial = planOffboarding(offboarding({ policy, choices: choices({ reports: new Map([["R1", "X"]]) }) }), "deactivation");
+    expect(partial.refusals.map((r) => r.reason)).to.deep.equal(["leaderBlocked"]);
+    expect(partial.refusals[0].pending).to.deep.equal({ reports: ["R2"], groups: ["G1"] });
+    const covered = planOffboarding(offboarding({ policy, choices: choices({ reports: new Map([["R1", "X"], ["R2", "X"]]), groups: new Map([["G1", "Y"]]) }) }), "deactivation");
+    expect(covered.refusals).to.deep.equal([]);
+    expect(covered.successor).to.equal(null);
+    expect(planOffboarding(offboarding({ policy, choices: choices({ successor: "S" }) }), "removal").refusals).to.deep.equal([]);
+  });
+
+  it("keeps the owner guard whatever the choices, and lists every refusal in order [owner guard, bulk, block]", () => {
+    const input = offboarding({ owner: userFacts("L"), policy: { reassignReportsTo: "block" }, initiator: { actor: "t", bulk: true, leaveDate: false } });
+    expect(planOffboarding(input, "deactivation").refusals.map((r) => r.reason)).to.deep.equal(["ownerGuard", "leaderInBulk", "leaderBlocked"]);
+    expect(planOffboarding({ ...input, initiator: { ...input.initiator, bulk: false }, choices: choices({ successor: "S" }) }, "deactivation").refusals.map((r) => r.reason)).to.deep.equal(["ownerGuard"]);
+  });
+
+  it("names the bulk refusal a leader would meet even outside /Bulk, and none for a user who leads nobody [inBulk]", () => {
+    expect(planOffboarding(offboarding(), "deactivation").inBulk).to.include({ status: 409, reason: "leaderInBulk" });
+    expect(planOffboarding(offboarding(), "deactivation").refusals).to.deep.equal([]);
+    expect(planOffboarding(offboarding({ reportIds: [], groupIdsLed: [] }), "deactivation").inBulk).to.equal(null);
+  });
+
+  it("says where the policy's successor comes from [source]", () => {
+    expect(planOffboarding(offboarding({ leaverManager: null }), "deactivation").successor).to.deep.equal({ id: "O", source: "owner" });
+    expect(planOffboarding(offboarding({ policy: { reassignReportsTo: "owner" } }), "deactivation").successor).to.deep.equal({ id: "O", source: "owner" });
   });
 });

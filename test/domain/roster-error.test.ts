@@ -42,6 +42,7 @@ describe("the error registry (roster-error)", () => {
       tokenInQuery: RosterError.tokenInQuery(),
       unauthorized: RosterError.unauthorized(),
       forbidden: RosterError.forbidden("x"),
+      notPermitted: RosterError.notPermitted("x"),
       notFound: RosterError.notFound("x"),
       methodNotAllowed: RosterError.methodNotAllowed("PUT", "/Schemas"),
       conflict: RosterError.conflict("x"),

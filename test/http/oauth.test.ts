@@ -96,7 +96,7 @@ describe("OAuth 2.0 client credentials (RFC 6749 §4.4)", () => {
       const client = await newClient(tenant);
       expect((await tenant.admin("DELETE", `/oauth-clients/${client.clientId}`)).status).to.equal(204);
       const entries = await AuditModel.find({ tenant: tenant.id, target: client.clientId }).lean().exec();
-      expect(entries.map((entry) => `${entry.action}:${entry.actor}`).sort()).to.deep.equal(["oauthClient.create:admin", "oauthClient.delete:admin"]);
+      expect(entries.map((entry) => `${entry.action}:${entry.actor}`).sort()).to.deep.equal(["oauthClient.create:admin:root", "oauthClient.delete:admin:root"]);
       expect(JSON.stringify(entries)).to.not.include(client.clientSecret);
     });
   });
@@ -171,13 +171,13 @@ describe("OAuth 2.0 client credentials (RFC 6749 §4.4)", () => {
   });
 
   describe("SCIM with an access token", () => {
-    it("is accepted like a static token, and audits the client as the actor", async () => {
+    it("is accepted like a static token, and audits the client as the actor, with its label", async () => {
       const tenant = await freshTenant(server);
-      const client = await newClient(tenant);
+      const client = await newClient(tenant, "entra-gallery");
       const token = await accessTokenFor(server, client);
       const created = await createUser({ ...tenant, token, scim: (method, path, body, headers) => request(`${server.url}/scim/v2${path}`, method, { token, body, headers }) }, "oauth.user");
       const entries = await AuditModel.find({ tenant: tenant.id, target: created.id }).lean().exec();
-      expect(entries.map((entry) => entry.actor)).to.deep.equal([client.clientId]);
+      expect(entries.map((entry) => [entry.actor, entry.actorName])).to.deep.equal([[client.clientId, "entra-gallery"]]);
       const listed = await request(`${server.url}/scim/v2/Users`, "GET", { token });
       expect(listed.body.totalResults).to.equal(1);
     });

@@ -7,6 +7,7 @@ import { createApp } from "../../src/http/create-app";
 import { request, type HttpResult, type TestServer, type TestTenant } from "../support/test-server";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { ADMIN_TOKEN } from "../support/test-server";
+import { appRoutes, type ExpressLayer } from "../support/app-routes";
 
 /**
  * GET /openapi.json is kept true: its paths and methods are exactly the routes the app
@@ -14,35 +15,6 @@ import { ADMIN_TOKEN } from "../support/test-server";
  * the operation documents and a body its response schema accepts (ajv, JSON Schema 2020-12).
  */
 type Document = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
-
-interface ExpressLayer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle: { stack?: ExpressLayer[] };
-  regexp: RegExp & { fast_slash?: boolean };
-  keys: Array<{ name: string }>;
-}
-
-/** The path a router is mounted at, from express 4's layer regexp (`/tenants/:tenant` → `/tenants/{tenant}`). */
-function mountPath(layer: ExpressLayer): string {
-  if (layer.regexp.fast_slash) return "";
-  let key = 0;
-  return layer.regexp.source
-    .replace(/^\^/, "")
-    .replace(/\\\/\?\(\?=\\\/\|\$\)$/, "")
-    .replace(/\(\?:\\\/\(\[\^\\?\/\]\+\?\)\)/g, () => `\\/{${layer.keys[key++].name}}`)
-    .replace(/\\(.)/g, "$1");
-}
-
-/** `method path` of every route of the app; express's `all` routes (the 405 answers of discovery) are left out. */
-function appRoutes(stack: ExpressLayer[], prefix = ""): string[] {
-  return stack.flatMap((layer) => {
-    if (layer.route) {
-      const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      return paths.flatMap((path) => Object.keys(layer.route!.methods).filter((method) => method !== "_all").map((method) => `${method} ${`${prefix}${path}`.replace(/:(\w+)/g, "{$1}").replace(/(.)\/$/, "$1")}`));
-    }
-    return layer.handle.stack ? appRoutes(layer.handle.stack, prefix + mountPath(layer)) : [];
-  });
-}
 
 function documentRoutes(document: Document): string[] {
   return Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
@@ -158,6 +130,25 @@ describe("GET /openapi.json", () => {
       expectDescribed("GET", `${server.url}/scim/v2/Users`, anonymous);
     });
 
+    it("offboarding: plan, deactivate, reactivate, remove, and their errors", async () => {
+      const user = (userName: string, manager?: string) => scim("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName, ...(manager ? { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { manager: { value: manager } } } : {}) });
+      const leader = (await user("leader")).body.id as string;
+      const report = (await user("report", leader)).body.id as string;
+      const spare = (await user("spare")).body.id as string;
+      const base = `/tenants/${tenant.id}/users/${leader}`;
+      expect((await admin("GET", `${base}/offboarding-plan?action=deactivate`)).status).to.equal(200);
+      expect((await admin("POST", `${base}/offboarding-plan?action=remove`, { successor: spare })).status).to.equal(200);
+      expect((await admin("GET", `${base}/offboarding-plan?action=erase`)).status).to.equal(400);
+      expect((await admin("POST", `${base}/deactivate`, { reassign: { reports: { [report]: leader } } })).status).to.equal(400);
+      expect((await admin("PUT", `/tenants/${tenant.id}/policy`, { reassignReportsTo: "block" })).status).to.equal(200);
+      expect((await admin("POST", `${base}/deactivate`, {})).status).to.equal(409);
+      expect((await admin("POST", `${base}/deactivate`, { successor: spare, reason: "openapi" })).status).to.equal(200);
+      expect((await admin("POST", `${base}/reactivate`, { reason: "back" })).status).to.equal(200);
+      const plain = (await user("plain")).body.id as string;
+      expect((await admin("POST", `/tenants/${tenant.id}/users/${plain}/remove`, {})).status).to.equal(204);
+      expect((await admin("POST", `/tenants/${tenant.id}/users/${plain}/reactivate`, {})).status).to.equal(404);
+    });
+
     it("the admin API and the service endpoints", async () => {
       await admin("GET", "/tenants");
       for (const path of ["/policy", "/owner", "/seats", "/tokens", "/audit"]) expect((await admin("GET", `/tenants/${tenant.id}${path}`)).status).to.equal(200);
@@ -166,6 +157,17 @@ describe("GET /openapi.json", () => {
       expect((await admin("DELETE", `/tenants/${tenant.id}/tokens/${token.body.id}`)).status).to.equal(204);
       expect((await admin("GET", "/tenants/no-such-tenant/policy")).status).to.equal(404);
       expect((await admin("PUT", `/tenants/${tenant.id}/policy`, { nonsense: 1 })).status).to.equal(400);
+      expect((await admin("GET", "/me")).status).to.equal(200);
+      const named = await admin("POST", "/administrators", { name: "OpenAPI viewer", role: "viewer", tenants: [tenant.id] });
+      expect(named.status).to.equal(201);
+      expect((await admin("GET", "/administrators")).status).to.equal(200);
+      expect((await admin("PUT", `/administrators/${named.body.id}`, { role: "manager" })).status).to.equal(200);
+      expect((await admin("PUT", `/administrators/${named.body.id}`, { role: "nobody" })).status).to.equal(400);
+      const refused = await request(`${server.url}/admin/v1/tenants/${tenant.id}/policy`, "PUT", { token: named.body.token, body: {}, headers: { "Content-Type": "application/json" } });
+      expect(refused.status).to.equal(403);
+      expectDescribed("PUT", `${server.url}/admin/v1/tenants/${tenant.id}/policy`, refused);
+      expect((await admin("DELETE", `/administrators/${named.body.id}`)).status).to.equal(204);
+      expect((await admin("DELETE", `/administrators/${named.body.id}`)).status).to.equal(404);
       const health = await request(`${server.url}/healthz`, "GET");
       expectDescribed("GET", `${server.url}/healthz`, health);
       expectDescribed("GET", `${server.url}/readyz`, await request(`${server.url}/readyz`, "GET"));

@@ -1,17 +1,20 @@
 import type { JsonSchema } from "../../scim/resource-json-schema";
-import { json, noContent, pathParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
+import { json, noContent, pathParameter, queryParameter, ref, type Operation, type PathItem, type Responses } from "./operations";
 
 const JSON_TYPES = ["application/json"];
 const adminError = (description: string) => json(description, ref("AdminError"), JSON_TYPES);
 const COMMON_ERRORS: Responses = {
   "401": adminError("No valid admin bearer token, or the admin API is disabled (ROSTER_ADMIN_TOKEN unset)"),
+  "403": adminError("The administrator's role does not allow this; the detail names the role needed (src/http/admin/route-roles.ts)"),
   "429": adminError("Rate limited: retry after the Retry-After header's seconds"),
   default: adminError("Any other error, `{status, detail, errors}` (SPEC §6)"),
 };
 const tenant = pathParameter("tenant", "The tenant's id");
 const user = pathParameter("id", "The user's id");
-const NOT_FOUND = { "404": adminError("No such tenant (or user, or token)") };
+const NOT_FOUND = { "404": adminError("No such tenant (or user, or token), or a tenant outside the administrator's scope") };
 const INVALID = { "400": adminError("The payload breaks its schema; `errors` names each path") };
+const REFUSED = { "409": adminError("A team leader to hand over under policy block (`reassign` or `successor` what the detail lists), or the user kept changing") };
+const OFFBOARDING_ACTION = { ...(queryParameter("action", "The offboarding to plan", { enum: ["deactivate", "remove"] }) as object), required: true };
 
 function operation(tag: string, summary: string, operationId: string, responses: Responses, more: Partial<Operation> = {}): Operation {
   return { summary, operationId, tags: [`Admin ${tag}`], ...more, responses: { ...responses, ...COMMON_ERRORS } };
@@ -27,14 +30,27 @@ const listOf = (key: string) => ({ type: "object", required: [key], properties: 
 
 /**
  * The paths under /admin/v1 (SPEC §6), as src/http/admin/*.ts serve them. Every
- * /tenants/{tenant}/… path answers 404 for an unknown tenant.
+ * /tenants/{tenant}/… path answers 404 for an unknown tenant, and for one outside the
+ * administrator's scope; the role each needs is in src/http/admin/route-roles.ts.
  */
 export function adminPaths(): Record<string, PathItem> {
   const inTenant = (parameters: unknown[] = []) => ({ parameters: [tenant, ...parameters] });
+  const administrator = pathParameter("id", "The administrator's id");
   return {
+    "/me": {
+      get: operation("administrators", "The administrator this token authenticates: id, name, role, tenants (root for ROSTER_ADMIN_TOKEN)", "readMe", ok("The administrator", ref("Me"))),
+    },
+    "/administrators": {
+      post: operation("administrators", "Create a named administrator (its token shown once); owners of every tenant only", "createAdministrator", { ...created("The administrator with its token", ref("Administrator")), ...INVALID }, { requestBody: body(ref("AdministratorCreate")) }),
+      get: operation("administrators", "List the administrators (never a token); owners of every tenant only", "listAdministrators", ok("The administrators", { type: "object", required: ["administrators"], properties: { administrators: { type: "array", items: ref("Administrator") } } })),
+    },
+    "/administrators/{id}": {
+      put: operation("administrators", "Change an administrator's name, email, role or tenants (the next request sees it)", "changeAdministrator", { ...ok("The administrator", ref("Administrator")), ...INVALID, "404": adminError("No such administrator") }, { parameters: [administrator], requestBody: body(ref("AdministratorUpdate")) }),
+      delete: operation("administrators", "Delete an administrator; its token stops working at once", "deleteAdministrator", { "204": noContent("Deleted"), "404": adminError("No such administrator") }, { parameters: [administrator] }),
+    },
     "/tenants": {
       post: operation("tenants", "Create a tenant", "createTenant", { ...created("The tenant"), ...INVALID, "409": adminError("The tenant exists") }, { requestBody: body(ref("TenantCreate")) }),
-      get: operation("tenants", "List the tenants", "listTenants", ok("The tenants", listOf("tenants"))),
+      get: operation("tenants", "List the tenants in the administrator's scope", "listTenants", ok("The tenants", listOf("tenants"))),
     },
     "/tenants/{tenant}": {
       delete: operation("tenants", "Delete a tenant with all its data and audit log", "deleteTenant", { "204": noContent("Deleted"), ...NOT_FOUND }, inTenant()),
@@ -78,6 +94,19 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/tenants/{tenant}/users/{id}/api-keys": {
       post: operation("users", "Issue an API key of the user (shown once)", "createApiKey", { ...created("The API key"), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Label"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/offboarding-plan": {
+      get: operation("offboarding", "What deactivating or removing the user would do now, by the policy's defaults; changes nothing", "readOffboardingPlan", { ...ok("The plan", ref("OffboardingPlan")), ...INVALID, ...NOT_FOUND }, inTenant([user, OFFBOARDING_ACTION])),
+      post: operation("offboarding", "What deactivating or removing the user would do now with these choices (the body of POST …/deactivate or …/remove); changes nothing", "previewOffboardingChoices", { ...ok("The plan", ref("OffboardingPlan")), ...INVALID, ...NOT_FOUND }, { ...inTenant([user, OFFBOARDING_ACTION]), requestBody: body(ref("OffboardingChoices"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/deactivate": {
+      post: operation("offboarding", "Deactivate the user with an administrator's successor and reassign choices (SPEC §4, §11)", "deactivateUser", { ...ok("The deactivated user", ref("StoredUser")), ...INVALID, ...NOT_FOUND, ...REFUSED }, { ...inTenant([user]), requestBody: body(ref("OffboardingChoices"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/remove": {
+      post: operation("offboarding", "Remove the user with an administrator's successor and reassign choices (SPEC §4, §11)", "removeUser", { "204": noContent("Removed"), ...INVALID, ...NOT_FOUND, ...REFUSED }, { ...inTenant([user]), requestBody: body(ref("OffboardingChoices"), false) }),
+    },
+    "/tenants/{tenant}/users/{id}/reactivate": {
+      post: operation("offboarding", "Reactivate the user, with a reason for the audit log", "reactivateUser", { ...ok("The reactivated user", ref("StoredUser")), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Reactivation"), false) }),
     },
     "/tenants/{tenant}/users/{id}/credentials": {
       get: operation("users", "The user's sessions and API keys", "readCredentials", { ...ok("The credentials"), ...NOT_FOUND }, inTenant([user])),

@@ -21,6 +21,41 @@ const listResponse = (items: JsonSchema): JsonSchema => ({
   },
 });
 
+const REFUSAL: JsonSchema = {
+  type: "object",
+  required: ["status", "reason", "detail"],
+  properties: {
+    status: { type: "integer" },
+    reason: { type: "string" },
+    detail: { type: "string" },
+    missing: { type: "array", items: { type: "string" } },
+    pending: { type: "object", properties: { reports: { type: "array", items: { type: "string" } }, groups: { type: "array", items: { type: "string" } } } },
+  },
+};
+const IDS: JsonSchema = { type: "array", items: { type: "string" } };
+
+/** GET|POST …/users/{id}/offboarding-plan (src/services/admin-offboarding.ts OffboardingPlanView). */
+const OFFBOARDING_PLAN: JsonSchema = {
+  type: "object",
+  required: ["action", "user", "allowed", "unchanged", "refusals", "inBulk", "successor", "reports", "groups", "memberships", "sessions", "apiKeys", "seats", "choices"],
+  properties: {
+    action: { enum: ["deactivate", "remove"] },
+    user: { type: "object", required: ["id", "userName", "active"] },
+    allowed: { type: "boolean" },
+    unchanged: { type: "boolean" },
+    refusals: { type: "array", items: REFUSAL },
+    inBulk: { oneOf: [REFUSAL, { type: "null" }] },
+    successor: { oneOf: [{ type: "object", required: ["id", "source"], properties: { id: { type: "string" }, userName: { type: ["string", "null"] }, source: { enum: ["chosen", "manager", "owner"] } } }, { type: "null" }] },
+    reports: { type: "array", items: { type: "object", required: ["id", "newManager", "chosen"], properties: { newManager: { type: ["string", "null"] }, chosen: { type: "boolean" } } } },
+    groups: { type: "array", items: { type: "object", required: ["id", "newLeader", "chosen"], properties: { newLeader: { type: ["string", "null"] }, chosen: { type: "boolean" } } } },
+    memberships: { type: "object", required: ["kept", "dropped"], properties: { kept: IDS, dropped: IDS } },
+    sessions: { type: "object", required: ["revoked"], properties: { revoked: IDS } },
+    apiKeys: { type: "object", required: ["revoked", "kept"], properties: { revoked: IDS, kept: IDS } },
+    seats: { type: "object", required: ["freed", "reason", "tenant", "organization"] },
+    choices: { type: "object" },
+  },
+};
+
 /** An admin payload schema of schemas/ as a component: the draft-07 keywords it uses mean the same in 2020-12. */
 function payloadComponent(name: PayloadName): JsonSchema {
   const { $schema: _dialect, $id: _id, ...schema } = payloadSchema(name);
@@ -103,6 +138,30 @@ function components(): JsonSchema {
       Policy: payloadComponent("policy"),
       Owner: payloadComponent("owner"),
       Label: payloadComponent("label"),
+      AdministratorCreate: payloadComponent("administratorCreate"),
+      AdministratorUpdate: payloadComponent("administratorUpdate"),
+      Me: {
+        type: "object",
+        required: ["id", "name", "role", "tenants"],
+        properties: { id: { type: "string" }, name: { type: "string" }, role: { enum: ["viewer", "manager", "owner"] }, tenants: { type: "array", items: { type: "string" } } },
+      },
+      Administrator: {
+        type: "object",
+        required: ["id", "name", "email", "role", "tenants", "createdAt", "updatedAt"],
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          email: { type: ["string", "null"] },
+          role: { enum: ["viewer", "manager", "owner"] },
+          tenants: { type: "array", items: { type: "string" } },
+          createdAt: { type: "string", format: "date-time" },
+          updatedAt: { type: "string", format: "date-time" },
+          token: { type: "string", description: "only in the answer to POST /administrators: shown once, stored as a hash" },
+        },
+      },
+      OffboardingChoices: payloadComponent("offboarding"),
+      Reactivation: payloadComponent("reactivate"),
+      OffboardingPlan: OFFBOARDING_PLAN,
       OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
     },
   };

@@ -6,12 +6,17 @@ export interface AuditDoc {
   tenant: string;
   at: Date;
   actor: string;
+  /** the administrator's name or the credential's label when the entry was written (issue #13) */
+  actorName?: string;
   action: string;
   target: string;
   cause?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
+  /** a refusal's reason, or an administrator's reason for a transition */
   reason?: string;
+  /** an administrator's hand-over choices as given (user.deactivate, user.remove) */
+  choices?: Record<string, unknown>;
   requestId: string;
   /** names the request carried that the schemas do not know, ignored by policy (user.create/user.update) */
   ignoredAttributes?: string[];
@@ -33,6 +38,8 @@ const auditSchema = new Schema<AuditDoc>(
 auditSchema.index({ tenant: 1, at: -1, _id: -1 });
 auditSchema.index({ tenant: 1, target: 1, at: -1 });
 auditSchema.index({ tenant: 1, action: 1, at: -1 });
+// "what did this administrator (or token) do" (issue #13)
+auditSchema.index({ tenant: 1, actor: 1, at: -1 });
 // entries caused by a user, for redaction on erase (SPEC §4 Erase)
 auditSchema.index({ tenant: 1, cause: 1 });
 

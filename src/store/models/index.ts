@@ -1,3 +1,4 @@
+import { AdministratorModel } from "./administrator-model";
 import { AuditModel } from "./audit-model";
 import { CredentialModel } from "./credential-model";
 import { GroupModel } from "./group-model";
@@ -10,7 +11,8 @@ import { TokenModel } from "./token-model";
 import { TransitionModel } from "./transition-model";
 import { UserModel } from "./user-model";
 
-export { AuditModel, CredentialModel, GroupModel, LeaseModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel };
+export { AdministratorModel, AuditModel, CredentialModel, GroupModel, LeaseModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel };
+export type { AdministratorDoc } from "./administrator-model";
 export type { AuditDoc } from "./audit-model";
 export type { CredentialDoc } from "./credential-model";
 export type { OAuthAccessTokenDoc } from "./oauth-access-token-model";
@@ -19,7 +21,7 @@ export type { TenantDoc } from "./tenant-model";
 export type { TokenDoc } from "./token-model";
 export type { TransitionDoc } from "./transition-model";
 
-const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel, OAuthClientModel, OAuthAccessTokenModel];
+const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel, OAuthClientModel, OAuthAccessTokenModel, AdministratorModel];
 
 /** Creates the collections' indexes (idempotent; run at start-up). */
 export async function ensureIndexes(): Promise<void> {

@@ -7,6 +7,8 @@ export interface OAuthAccessTokenDoc {
   clientId: string;
   /** SHA-256 of the opaque access token, hex (SPEC §7) */
   hash: string;
+  /** the client's label when the token was issued (clients are never relabelled): the audit names it (issue #13) */
+  label?: string | null;
   createdAt: Date;
   expiresAt: Date;
 }

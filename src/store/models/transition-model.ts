@@ -9,12 +9,18 @@ export interface TransitionDoc {
   userVersion: number;
   action: "user.deactivate" | "user.reactivate" | "user.remove";
   actor: string;
+  /** the actor's name at the request, for the cascade's audit entries (issue #13) */
+  actorName?: string;
   requestId: string;
   at: Date;
   /** the main audit entry's before/after, written as the cascade's first step */
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   effects: Effect[];
+  /** an administrator's reason (POST …/deactivate|remove|reactivate), written on every audit entry of the transition */
+  reason?: string;
+  /** the administrator's successor and reassign choices as given, written on the transition's own audit entry */
+  choices?: Record<string, unknown>;
   /** indexes of effects already applied */
   done: number[];
   status: "pending" | "complete" | "aborted";
