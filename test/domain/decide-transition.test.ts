@@ -118,7 +118,7 @@ describe("previewOffboarding", () => {
     const preview = previewOffboarding(blocked, "deactivation");
     expect(preview.refusals.map((r) => r.reason)).to.deep.equal(["incompleteProfile", "leaderBlocked"]);
     expect(preview.refusals[0].missing).to.deep.equal(["name.givenName"]);
-    expect(refusalReason(decideTransition(blocked))).to.equal(preview.refusals[0].reason);
+    expect(refusalReason(decideTransition(blocked))).to.equal(`deactivate refused: ${preview.refusals[0].reason}`);
   });
 
   it("skips the completeness check for a removal [remove]", () => {
