@@ -6,7 +6,7 @@ import type { Config } from "./config/load-config";
 import { createApp } from "./http/create-app";
 import { createLogger } from "./http/log-requests";
 import { Readiness } from "./http/readiness";
-import { startJobs } from "./jobs/run-jobs";
+import { startEventDelivery, startJobs } from "./jobs/run-jobs";
 import { collectPendingCascades } from "./metrics/lifecycle-metrics";
 import { setRuntime } from "./services/context";
 import { ensureBootstrap } from "./services/tenant-admin";
@@ -61,6 +61,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
     const listening = app.listen(config.port, () => resolve(listening));
   });
   const stopJobs = startJobs(logger, config.jobIntervalMs);
+  const stopEvents = startEventDelivery(logger, config.eventIntervalMs, { maxAttempts: config.eventMaxAttempts, retryMs: config.eventRetryMs, timeoutMs: config.eventTimeoutMs });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   logger.info({ url: `${url}/scim/v2` }, "Roster is serving SCIM");
@@ -73,7 +74,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
     },
     async shutdown() {
       readiness.draining = true;
-      const finished = Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), stopJobs()]);
+      const finished = Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), stopJobs(), stopEvents()]);
       // a keep-alive connection whose request finishes while draining is closed as soon as it is idle
       const idleCloser = setInterval(() => server.closeIdleConnections(), 50);
       let timer: NodeJS.Timeout | undefined;

@@ -50,6 +50,7 @@ function administratorFields(options: Record<string, string | undefined>): Recor
   };
 }
 const SECRET_NOTE = "Store this secret now: Roster keeps only its hash and will not show it again.";
+const POLL_TOKEN_NOTE = "Give the pollToken to the receiver now: Roster keeps only its hash and will not show it again.";
 
 const CHOICE_OPTIONS = ["successor", "reports", "groups", "api-keys", "file"];
 
@@ -290,6 +291,48 @@ export const COMMANDS: Command[] = [
     args: ["tenant", "userId"],
     options: [],
     build: ({ args: [tenant, id] }) => ({ method: "POST", path: `/tenants/${enc(tenant)}/users/${enc(id)}/erase` }),
+  },
+  {
+    words: ["event-subscriptions", "create"],
+    args: ["tenant"],
+    options: ["delivery", "receiver", "events", "secret-file"],
+    build: async ({ args: [tenant], options, readInput }) => {
+      const body: Record<string, unknown> = { delivery: options.delivery ?? "push" };
+      if (options.receiver !== undefined) body.url = options.receiver;
+      if (options.events !== undefined) body.events = options.events.split(",").map((uri) => uri.trim()).filter(Boolean);
+      if (options["secret-file"] !== undefined) {
+        try {
+          body.secret = (await readInput(options["secret-file"])).trim();
+        } catch (error) {
+          throw new UsageError(`cannot read ${options["secret-file"]}: ${(error as Error).message}`);
+        }
+      }
+      // the schema the server applies: mistakes show before anything is sent
+      validatePayload("eventSubscription", body);
+      return { method: "POST", path: `/tenants/${enc(tenant)}/event-subscriptions`, body, secretNote: body.delivery === "poll" ? POLL_TOKEN_NOTE : undefined };
+    },
+  },
+  { words: ["event-subscriptions", "list"], args: ["tenant"], options: [], build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/event-subscriptions` }) },
+  {
+    words: ["event-subscriptions", "delete"],
+    args: ["tenant", "subscriptionId"],
+    options: [],
+    build: ({ args: [tenant, id] }) => ({ method: "DELETE", path: `/tenants/${enc(tenant)}/event-subscriptions/${enc(id)}`, done: `Deleted event subscription ${id} and the SETs still owed to it.` }),
+  },
+  {
+    words: ["event-subscriptions", "deliveries"],
+    args: ["tenant", "subscriptionId"],
+    options: ["status"],
+    build: ({ args: [tenant, id], options }) => ({
+      method: "GET",
+      path: `/tenants/${enc(tenant)}/event-subscriptions/${enc(id)}/deliveries${options.status === undefined ? "" : `?status=${enc(options.status)}`}`,
+    }),
+  },
+  {
+    words: ["event-subscriptions", "retry"],
+    args: ["tenant", "subscriptionId", "jti"],
+    options: [],
+    build: ({ args: [tenant, id, jti] }) => ({ method: "POST", path: `/tenants/${enc(tenant)}/event-subscriptions/${enc(id)}/deliveries/${enc(jti)}/retry` }),
   },
 ];
 

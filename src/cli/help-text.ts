@@ -1,5 +1,5 @@
 /** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
-export const HELP_TEXT = `roster — administer a Roster server: tenants, administrators, SCIM tokens, OAuth clients, policy, owner, seats, audit, users
+export const HELP_TEXT = `roster — administer a Roster server: tenants, administrators, SCIM tokens, OAuth clients, policy, owner, seats, audit, users, event subscriptions
 
 Usage: roster <command> [arguments] [options]
 
@@ -106,6 +106,21 @@ Offboarding (a leader's reports and groups led go to a successor; see the README
     --file FILE                               the choices as JSON ("-": stdin), as POST …/deactivate takes
                                               them; the options above win over it
 
+Event subscriptions (lifecycle events as signed SETs, RFC 9967; README "Lifecycle events")
+  roster event-subscriptions create <tenant> --receiver URL [--events URI,URI] [--secret-file FILE]
+                                              push each SET to URL (RFC 8935); FILE ("-": stdin) holds a
+                                              secret sent as Authorization: Bearer; --events limits the
+                                              event URIs sent (default: all)
+  roster event-subscriptions create <tenant> --delivery poll [--events URI,URI]
+                                              the receiver polls (RFC 8936) with the pollToken printed
+                                              once, here only, at the printed pollPath
+  roster event-subscriptions list <tenant>    subscriptions with counts of SETs pending, failed, dead
+  roster event-subscriptions delete <tenant> <subscriptionId>
+  roster event-subscriptions deliveries <tenant> <subscriptionId> [--status pending|failed|dead|delivered]
+                                              SETs owed (default: not delivered), newest first
+  roster event-subscriptions retry <tenant> <subscriptionId> <jti>
+                                              owe a dead letter again, from its first attempt
+
 Watching the server (its own endpoints, for probes and Prometheus; no roster command)
   GET /healthz                                liveness: 200 while the database answers
   GET /readyz                                 readiness: 503 while it drains after SIGTERM, or the database
@@ -140,6 +155,7 @@ export function helpFor(group: string | undefined): string {
     audit: ["Audit"],
     users: ["Users", "Offboarding"],
     offboarding: ["Offboarding"],
+    "event-subscriptions": ["Event subscriptions"],
   };
   const wanted = headings[group];
   if (!wanted) return HELP_TEXT;

@@ -42,6 +42,14 @@ export interface Config {
   embeddedDatabase: DatabaseChoice;
   /** test-only fault injection (SPEC §4 Crash safety test): exit after this cascade step */
   crashAfterEffect?: number;
+  /** how often lifecycle events are fanned out and pushed */
+  eventIntervalMs: number;
+  /** pushes of one SET before it becomes a dead letter */
+  eventMaxAttempts: number;
+  /** wait before the first retry of a failed push; doubled at each further one (at most an hour) */
+  eventRetryMs: number;
+  /** how long a push waits for the receiver's answer */
+  eventTimeoutMs: number;
 }
 
 /**
@@ -83,6 +91,10 @@ export const CONFIG_SCHEMA: JSONSchemaType<Config> = {
     trustProxy: { type: "string", minLength: 1, nullable: true, description: "express 'trust proxy' value: hop count, 'loopback', or addresses/CIDRs" },
     embeddedDatabase: { type: "string", enum: DATABASE_CHOICES, default: "auto" },
     crashAfterEffect: { type: "integer", minimum: 0, nullable: true },
+    eventIntervalMs: { type: "integer", minimum: 20, default: 1000 },
+    eventMaxAttempts: { type: "integer", minimum: 1, maximum: 100, default: 10 },
+    eventRetryMs: { type: "integer", minimum: 10, default: 30000 },
+    eventTimeoutMs: { type: "integer", minimum: 100, default: 10000 },
   },
-  required: ["port", "databaseName", "dataDir", "logLevel", "rateLimit", "maxPayloadSize", "oauthTokenTtl", "jobIntervalMs", "leaseMs", "shutdownTimeoutMs", "embeddedDatabase"],
+  required: ["port", "databaseName", "dataDir", "logLevel", "rateLimit", "maxPayloadSize", "oauthTokenTtl", "jobIntervalMs", "leaseMs", "shutdownTimeoutMs", "embeddedDatabase", "eventIntervalMs", "eventMaxAttempts", "eventRetryMs", "eventTimeoutMs"],
 };

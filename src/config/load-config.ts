@@ -34,6 +34,10 @@ export const ENV_VARIABLES: { readonly [K in keyof Config]-?: string } = {
   trustProxy: "ROSTER_TRUST_PROXY",
   embeddedDatabase: "ROSTER_DB",
   crashAfterEffect: "ROSTER_TEST_CRASH_AFTER_EFFECT",
+  eventIntervalMs: "ROSTER_EVENT_INTERVAL_MS",
+  eventMaxAttempts: "ROSTER_EVENT_MAX_ATTEMPTS",
+  eventRetryMs: "ROSTER_EVENT_RETRY_MS",
+  eventTimeoutMs: "ROSTER_EVENT_TIMEOUT_MS",
 };
 
 /** Settings whose variable is not a plain value for the schema to coerce. */

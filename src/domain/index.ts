@@ -17,3 +17,5 @@ export * from "./plan-erasure";
 export * from "./redact-audit-values";
 export * from "./leave-date";
 export * from "./access-decision";
+export * from "./security-event";
+export * from "./event-retry";

@@ -6,6 +6,7 @@ import { RosterError } from "../domain/roster-error";
 import { pingDatabase } from "../store/connection";
 import { setUnexpectedErrorReporter } from "../scim/scim-error";
 import { createAdminRouter } from "./admin/admin-router";
+import { createEventsRouter } from "./events-router";
 import { authenticateScim } from "./authenticate-scim";
 import { INPUT_LIMITS } from "../scim/input-limits";
 import { handleAsync } from "./handle-async";
@@ -86,6 +87,15 @@ export function createApp(config: Readonly<Config>, logger: Logger, readiness = 
   admin.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No admin endpoint at ${req.path}`)));
   admin.use(writeAdminErrors(logger, config.maxPayloadSize));
   app.use("/admin/v1", admin);
+
+  // lifecycle events: the JWKS (public) and RFC 8936 polling (poll token); limited per client address
+  const events = express.Router();
+  events.use(refuseQueryToken);
+  events.use(rateLimit(buckets, clientKey));
+  events.use(createEventsRouter(config.maxPayloadSize));
+  events.use((req: Request, _res: Response, next: NextFunction) => next(RosterError.notFound(`No events endpoint at ${req.path}`)));
+  events.use(writeAdminErrors(logger, config.maxPayloadSize));
+  app.use("/events/v1", events);
 
   app.use(refuseQueryToken);
   app.use((req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import { claimTransition, findAbandonedTransitions, finishTransition, type Trans
 import { fenceUserVersion, findAnyUser, findUsersDueToLeave } from "../store/user-store";
 import { finishTenantDeletions } from "../services/tenants";
 import { finishAbandonedGroupWrites } from "../services/group-service";
+import { fanOutEvents, hasDuePushes, pushDueEvents, type EventDeliverySettings } from "../services/deliver-events";
 
 const BATCH = 100;
 const DELETION_SWEEP_MS = 60_000;
@@ -138,6 +139,51 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
         logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");
       } catch (error) {
         logger.error({ err: error }, "background job failed");
+      } finally {
+        running = null;
+      }
+    })();
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/**
+ * Lifecycle events (README "Lifecycle events"): every `intervalMs`, fans out the audit
+ * entries written as events into deliveries, then pushes the ones due. A loop of its
+ * own, beside the sweep: a slow receiver holds up neither the sweep nor any request.
+ * Pushes are at-least-once; one process pushes at a time (a lease), so processes do
+ * not race each other to the same receiver; a process that dies holding it is
+ * taken over after ROSTER_LEASE_MS, and its pushes in flight are pushed again.
+ */
+export function startEventDelivery(logger: Logger, intervalMs: number, settings: EventDeliverySettings): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (stopped || running) return;
+    running = (async () => {
+      const runtime = getRuntime();
+      try {
+        while (!stopped && (await fanOutEvents()) > 0);
+        // an idle tick costs two reads: the lease is taken only when something is due
+        if (stopped || !(await hasDuePushes()) || !(await acquireLease("events:push", runtime.processId, runtime.leaseMs, runtime.now()))) return;
+        try {
+          for (;;) {
+            const { delivered, failed } = await pushDueEvents(settings);
+            if (delivered || failed) logger.info({ delivered, failed }, "pushed lifecycle events");
+            if (stopped || delivered + failed === 0 || failed > 0) break;
+          }
+        } finally {
+          await releaseLease("events:push", runtime.processId);
+        }
+      } catch (error) {
+        logger.error({ err: error }, "delivering lifecycle events failed");
       } finally {
         running = null;
       }

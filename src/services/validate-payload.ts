@@ -3,6 +3,8 @@ import administratorCreateSchema from "../../schemas/admin-administrator-create.
 import administratorUpdateSchema from "../../schemas/admin-administrator-update.schema.json";
 import labelSchema from "../../schemas/admin-label.schema.json";
 import auditQuerySchema from "../../schemas/admin-audit-query.schema.json";
+import eventSubscriptionSchema from "../../schemas/admin-event-subscription.schema.json";
+import eventPollSchema from "../../schemas/event-poll.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
@@ -47,6 +49,8 @@ const SCHEMAS = {
   offboarding: { schema: offboardingSchema, query: false },
   offboardingPlanQuery: { schema: offboardingPlanQuerySchema, query: true },
   reactivate: { schema: reactivateSchema, query: false },
+  eventSubscription: { schema: eventSubscriptionSchema, query: false },
+  eventPoll: { schema: eventPollSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

@@ -1,3 +1,4 @@
+import { isEventAction } from "../domain/security-event";
 import type { AuditDoc } from "./models";
 import { AuditModel } from "./models";
 import { isDuplicateKey } from "./translate-store-error";
@@ -16,8 +17,9 @@ export function decodeChange(change: unknown): Record<string, unknown> | undefin
   return Object.fromEntries((change as StoredChange).map(({ path, value }) => [path, value]));
 }
 
-function decodeEntry(doc: AuditDoc): AuditDoc {
-  const entry = { ...doc, before: decodeChange(doc.before), after: decodeChange(doc.after) };
+export function decodeEntry(doc: AuditDoc): AuditDoc {
+  const { eventsPending: _pending, ...rest } = doc as AuditDoc & { eventsPending?: boolean };
+  const entry = { ...rest, before: decodeChange(doc.before), after: decodeChange(doc.after) };
   if (entry.before === undefined) delete entry.before;
   if (entry.after === undefined) delete entry.after;
   return entry;
@@ -26,6 +28,8 @@ function decodeEntry(doc: AuditDoc): AuditDoc {
 function encodeEntry(entry: AuditDoc): Record<string, unknown> {
   const stored: Record<string, unknown> = { ...entry, before: encodeChange(entry.before), after: encodeChange(entry.after) };
   for (const key of ["actorName", "before", "after", "cause", "reason", "choices", "ignoredAttributes"]) if (stored[key] === undefined) delete stored[key];
+  // the outbox of lifecycle events: written in the same insert as the entry, cleared once fanned out to subscriptions
+  if (isEventAction(entry.action)) stored.eventsPending = true;
   return stored;
 }
 

@@ -1,5 +1,5 @@
 import type { Policy } from "../domain/types";
-import { AuditModel, CredentialModel, GroupModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
+import { AuditModel, CredentialModel, EventDeliveryModel, EventKeyModel, EventSubscriptionModel, GroupModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
 import { forgetTenantAccessTokens } from "./oauth-store";
 import { distrustTenantTokens } from "./token-store";
 import { translateStoreError } from "./translate-store-error";
@@ -43,7 +43,7 @@ export async function setOwner(id: string, ownerId: string | null): Promise<bool
 }
 
 /** Collections keyed by tenant, in purge order: tokens first, so nothing authenticates while the rest goes. */
-const TENANT_DATA = [TokenModel, OAuthAccessTokenModel, OAuthClientModel, UserModel, GroupModel, MembershipModel, CredentialModel, TransitionModel, AuditModel] as unknown as Array<typeof UserModel>;
+const TENANT_DATA = [TokenModel, OAuthAccessTokenModel, OAuthClientModel, UserModel, GroupModel, MembershipModel, CredentialModel, TransitionModel, AuditModel, EventSubscriptionModel, EventDeliveryModel, EventKeyModel] as unknown as Array<typeof UserModel>;
 
 /**
  * Step 1 of a deletion: marks the tenant as being deleted, so every request

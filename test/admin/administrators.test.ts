@@ -182,6 +182,21 @@ describe("/admin/v1/administrators", () => {
       expect(await auditOf(tenant, "actor=admin:root")).to.deep.equal([]);
     });
 
+    it("names the manager who deactivated a leader through the admin API, on the deactivation and every hand-over [seed 001]", async () => {
+      const manager = await newAdministrator({ name: "Mia Manager", role: "manager", tenants: [tenant.id] });
+      const boss = await createUserId(tenant, "boss");
+      const leader = await createUserId(tenant, "leader", managedBy(boss));
+      const reports = [await createUserId(tenant, "report-a", managedBy(leader)), await createUserId(tenant, "report-b", managedBy(leader))];
+      const answer = await admin(server, "POST", `/tenants/${tenant.id}/users/${leader}/deactivate`, { successor: boss, reason: "left the company" }, manager.token);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+
+      const deactivation = (await auditOf(tenant, `action=user.deactivate&target=${leader}`))[0];
+      expect(deactivation).to.include({ actor: `admin:${manager.id}`, actorName: "Mia Manager", reason: "left the company" });
+      const handovers = await auditOf(tenant, "action=reports.reassign");
+      expect(handovers.map((entry) => entry.target)).to.have.members(reports);
+      expect(handovers.filter((entry) => entry.actor !== `admin:${manager.id}` || entry.actorName !== "Mia Manager")).to.deep.equal([]);
+    });
+
     it("audits each admin action as admin:<id> with the name, and the bootstrap token as admin:root", async () => {
       const owner = await newAdministrator({ name: "Olga Owner", role: "owner", tenants: [tenant.id] });
       expect((await admin(server, "PUT", `/tenants/${tenant.id}/policy`, { seatLimit: 3 }, owner.token)).status).to.equal(200);

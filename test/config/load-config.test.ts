@@ -37,6 +37,10 @@ describe("loadConfig", () => {
       leaseMs: 30000,
       shutdownTimeoutMs: 25000,
       embeddedDatabase: "auto",
+      eventIntervalMs: 1000,
+      eventMaxAttempts: 10,
+      eventRetryMs: 30000,
+      eventTimeoutMs: 10000,
     });
   });
 
@@ -65,6 +69,10 @@ describe("loadConfig", () => {
       ROSTER_TRUST_PROXY: "loopback",
       ROSTER_DB: "ferretdb",
       ROSTER_TEST_CRASH_AFTER_EFFECT: "2",
+      ROSTER_EVENT_INTERVAL_MS: "250",
+      ROSTER_EVENT_MAX_ATTEMPTS: "4",
+      ROSTER_EVENT_RETRY_MS: "2000",
+      ROSTER_EVENT_TIMEOUT_MS: "3000",
     });
     expect(config).to.deep.equal({
       port: 9090,
@@ -85,6 +93,10 @@ describe("loadConfig", () => {
       trustProxy: "loopback",
       embeddedDatabase: "ferretdb",
       crashAfterEffect: 2,
+      eventIntervalMs: 250,
+      eventMaxAttempts: 4,
+      eventRetryMs: 2000,
+      eventTimeoutMs: 3000,
     });
   });
 

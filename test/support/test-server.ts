@@ -17,9 +17,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Lifecycle events pushed and retried within a test's patience (a receiver that sleeps 1.5 s still answers in time). */
+export const FAST_EVENTS = { eventIntervalMs: 100, eventRetryMs: 100, eventMaxAttempts: 3, eventTimeoutMs: 4000 } as const;
+
 /** The app with rate limiting off unless overridden, and quiet logs. */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const config = loadConfig({}, { port: 0, adminToken: ADMIN_TOKEN, rateLimit: { perSecond: 0, burst: 0 }, jobIntervalMs: 60_000, leaseMs: 30_000, ...overrides });
+  const config = loadConfig({}, { port: 0, adminToken: ADMIN_TOKEN, rateLimit: { perSecond: 0, burst: 0 }, jobIntervalMs: 60_000, leaseMs: 30_000, ...FAST_EVENTS, ...overrides });
   const roster = await startRoster(config, { connected: true, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
   return { url: roster.url, roster, close: () => roster.close() };
 }

@@ -9,6 +9,7 @@ import { administratorsRoutes } from "./administrators-routes";
 import { auditRoutes } from "./audit-routes";
 import { authenticateAdmin } from "./authenticate-admin";
 import { authorizeAdmin } from "./authorize-admin";
+import { eventSubscriptionsRoutes } from "./event-subscriptions-routes";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
 import { offboardingRoutes } from "./offboarding-routes";
 import { ownerRoutes } from "./owner-routes";
@@ -44,7 +45,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(tenantsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes(), eventSubscriptionsRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }

@@ -11,6 +11,7 @@ const COMMON_ERRORS: Responses = {
 };
 const tenant = pathParameter("tenant", "The tenant's id");
 const user = pathParameter("id", "The user's id");
+const subscription = pathParameter("id", "The event subscription's id");
 const NOT_FOUND = { "404": adminError("No such tenant (or user, or token), or a tenant outside the administrator's scope") };
 const INVALID = { "400": adminError("The payload breaks its schema; `errors` names each path") };
 const REFUSED = { "409": adminError("A team leader to hand over under policy block (`reassign` or `successor` what the detail lists), or the user kept changing") };
@@ -107,6 +108,21 @@ export function adminPaths(): Record<string, PathItem> {
     },
     "/tenants/{tenant}/users/{id}/reactivate": {
       post: operation("offboarding", "Reactivate the user, with a reason for the audit log", "reactivateUser", { ...ok("The reactivated user", ref("StoredUser")), ...INVALID, ...NOT_FOUND }, { ...inTenant([user]), requestBody: body(ref("Reactivation"), false) }),
+    },
+    "/tenants/{tenant}/event-subscriptions": {
+      post: operation("events", "Subscribe to the tenant's lifecycle events (push: RFC 8935; poll: RFC 8936, its poll token shown once)", "createEventSubscription", { ...created("The subscription"), ...INVALID, ...NOT_FOUND }, { ...inTenant(), requestBody: body(ref("EventSubscription")) }),
+      get: operation("events", "List the tenant's event subscriptions (never the secret or poll token)", "listEventSubscriptions", { ...ok("The subscriptions", listOf("subscriptions")), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/event-subscriptions/{id}": {
+      get: operation("events", "Read an event subscription, with its counts of SETs pending, failed and dead", "readEventSubscription", { ...ok("The subscription"), ...NOT_FOUND }, inTenant([subscription])),
+      put: operation("events", "Replace an event subscription's url, events and secret", "replaceEventSubscription", { ...ok("The subscription"), ...INVALID, ...NOT_FOUND }, { ...inTenant([subscription]), requestBody: body(ref("EventSubscription")) }),
+      delete: operation("events", "Delete an event subscription and the SETs still owed to it", "deleteEventSubscription", { "204": noContent("Deleted"), ...NOT_FOUND }, inTenant([subscription])),
+    },
+    "/tenants/{tenant}/event-subscriptions/{id}/deliveries": {
+      get: operation("events", "SETs owed to the subscription (?status=pending|failed|dead|delivered; default the first three), newest first", "listEventDeliveries", { ...ok("The deliveries", listOf("deliveries")), ...INVALID, ...NOT_FOUND }, inTenant([subscription])),
+    },
+    "/tenants/{tenant}/event-subscriptions/{id}/deliveries/{jti}/retry": {
+      post: operation("events", "Owe a dead-lettered (or failed) SET again, from its first attempt", "retryEventDelivery", { ...ok("The delivery"), ...NOT_FOUND, "409": adminError("The SET was delivered already") }, inTenant([subscription, pathParameter("jti", "The SET's jti")])),
     },
     "/tenants/{tenant}/users/{id}/credentials": {
       get: operation("users", "The user's sessions and API keys", "readCredentials", { ...ok("The credentials"), ...NOT_FOUND }, inTenant([user])),

@@ -1,11 +1,13 @@
 import { payloadSchema, type PayloadName } from "../../services/validate-payload";
 import { resourceJsonSchema, storedResourceJsonSchema, type JsonSchema } from "../../scim/resource-json-schema";
 import { adminPaths } from "./admin-paths";
+import { eventsPaths } from "./events-paths";
 import { json, ref, type PathItem } from "./operations";
 import { scimPaths } from "./scim-paths";
 
 export const SCIM_BASE = "/scim/v2";
 export const ADMIN_BASE = "/admin/v1";
+export const EVENTS_BASE = "/events/v1";
 
 const listResponse = (items: JsonSchema): JsonSchema => ({
   type: "object",
@@ -68,6 +70,7 @@ function components(): JsonSchema {
       scimToken: { type: "http", scheme: "bearer", description: "A tenant's SCIM token (POST /admin/v1/tenants/{t}/tokens)" },
       adminToken: { type: "http", scheme: "bearer", description: "ROSTER_ADMIN_TOKEN" },
       metricsToken: { type: "http", scheme: "bearer", description: "ROSTER_METRICS_TOKEN: may scrape /metrics and nothing else" },
+      pollToken: { type: "http", scheme: "bearer", description: "A poll subscription's token (shown once by POST /admin/v1/tenants/{t}/event-subscriptions)" },
     },
     schemas: {
       User: resourceJsonSchema("User"),
@@ -162,6 +165,8 @@ function components(): JsonSchema {
       OffboardingChoices: payloadComponent("offboarding"),
       Reactivation: payloadComponent("reactivate"),
       OffboardingPlan: OFFBOARDING_PLAN,
+      EventSubscription: payloadComponent("eventSubscription"),
+      EventPoll: payloadComponent("eventPoll"),
       OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
     },
   };
@@ -238,6 +243,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
       ...mounted(SCIM_BASE, scimPaths(), "scimToken"),
       ...mounted(ADMIN_BASE, adminPaths(), "adminToken"),
+      ...eventsPaths(EVENTS_BASE),
     },
     components: components(),
   };

@@ -42,5 +42,7 @@ auditSchema.index({ tenant: 1, action: 1, at: -1 });
 auditSchema.index({ tenant: 1, actor: 1, at: -1 });
 // entries caused by a user, for redaction on erase (SPEC §4 Erase)
 auditSchema.index({ tenant: 1, cause: 1 });
+// entries not yet fanned out to event subscriptions (the events outbox)
+auditSchema.index({ eventsPending: 1, at: 1 });
 
 export const AuditModel = mongoose.model<AuditDoc>("AuditEntry", auditSchema);

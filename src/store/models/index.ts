@@ -1,6 +1,7 @@
 import { AdministratorModel } from "./administrator-model";
 import { AuditModel } from "./audit-model";
 import { CredentialModel } from "./credential-model";
+import { EventDeliveryModel, EventKeyModel, EventSubscriptionModel } from "./event-model";
 import { GroupModel } from "./group-model";
 import { LeaseModel } from "./lease-model";
 import { MembershipModel } from "./membership-model";
@@ -11,17 +12,18 @@ import { TokenModel } from "./token-model";
 import { TransitionModel } from "./transition-model";
 import { UserModel } from "./user-model";
 
-export { AdministratorModel, AuditModel, CredentialModel, GroupModel, LeaseModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel };
+export { AdministratorModel, AuditModel, CredentialModel, EventDeliveryModel, EventKeyModel, EventSubscriptionModel, GroupModel, LeaseModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel };
 export type { AdministratorDoc } from "./administrator-model";
 export type { AuditDoc } from "./audit-model";
 export type { CredentialDoc } from "./credential-model";
+export type { EventDeliveryDoc, EventKeyDoc, EventSubscriptionDoc } from "./event-model";
 export type { OAuthAccessTokenDoc } from "./oauth-access-token-model";
 export type { OAuthClientDoc } from "./oauth-client-model";
 export type { TenantDoc } from "./tenant-model";
 export type { TokenDoc } from "./token-model";
 export type { TransitionDoc } from "./transition-model";
 
-const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel, OAuthClientModel, OAuthAccessTokenModel, AdministratorModel];
+const ALL_MODELS = [UserModel, GroupModel, MembershipModel, TenantModel, TokenModel, AuditModel, TransitionModel, CredentialModel, LeaseModel, OAuthClientModel, OAuthAccessTokenModel, AdministratorModel, EventSubscriptionModel, EventDeliveryModel, EventKeyModel];
 
 /** Creates the collections' indexes (idempotent; run at start-up). */
 export async function ensureIndexes(): Promise<void> {
