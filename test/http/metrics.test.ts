@@ -62,6 +62,16 @@ describe("GET /metrics (Roster as a child process)", function () {
     }
   });
 
+  it("lets every administrator scrape, a viewer of one tenant included [named administrator]", async () => {
+    const created = await request(`${child.url}/admin/v1/administrators`, "POST", { token: ADMIN_TOKEN, body: { name: `Scraper ${randomUUID().slice(0, 6)}`, email: "scraper@example.com", role: "viewer", tenants: [tenant.id] }, headers: { "Content-Type": "application/json" } });
+    expect(created.status).to.equal(201);
+    try {
+      expect(sampleValue((await scrape(created.body.token)).samples, "process_cpu_seconds_total")).to.be.greaterThan(0);
+    } finally {
+      expect((await request(`${child.url}/admin/v1/administrators/${created.body.id}`, "DELETE", { token: ADMIN_TOKEN })).status).to.be.oneOf([200, 204]);
+    }
+  });
+
   it("does not let the metrics token into the admin API", async () => {
     expect((await request(`${child.url}/admin/v1/tenants`, "GET", { token: METRICS_TOKEN })).status).to.equal(401);
   });
