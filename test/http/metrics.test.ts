@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
-import { TransitionModel } from "../../src/store/models";
+import { EventDeliveryModel, TransitionModel } from "../../src/store/models";
 import { deleteTenantCascade } from "../../src/store/tenant-store";
 import { insertTransition } from "../../src/store/transition-store";
 import { parseExposition, sampleSum, sampleValue, type PromSample } from "../support/prometheus";
@@ -182,5 +182,16 @@ describe("GET /metrics (Roster as a child process)", function () {
     expect(delta("aborted")).to.be.at.least(1);
     expect(sampleSum(after, "roster_cascades_pending")).to.be.at.least(0);
     expect(after.filter((s) => s.name === "roster_cascades_pending").map((s) => s.labels.lease).sort()).to.deep.equal(["expired", "held"]);
+  });
+
+  it("reads the event deliveries owed and given up from the database at each scrape [dead letter]", async () => {
+    const before = (await scrape()).samples;
+    expect(before.filter((s) => s.name === "roster_event_deliveries").map((s) => s.labels.status).sort()).to.deep.equal(["dead", "failed", "pending"]);
+    const now = new Date();
+    const subscription = `sub-${randomUUID().slice(0, 8)}`;
+    const jti = randomUUID();
+    await EventDeliveryModel.collection.insertOne({ _id: `${subscription}:${jti}`, tenant: tenant.id, subscription, delivery: "push", jti, events: [], status: "dead", attempts: 10, nextAttemptAt: now, lastError: "metrics test", createdAt: now, deliveredAt: null } as never);
+    const after = (await scrape()).samples;
+    expect(sampleValue(after, "roster_event_deliveries", { status: "dead" }) - sampleValue(before, "roster_event_deliveries", { status: "dead" })).to.be.at.least(1);
   });
 });
