@@ -9,7 +9,7 @@ import { Readiness } from "./http/readiness";
 import { startEventDelivery, startJobs } from "./jobs/run-jobs";
 import { collectEventDeliveries } from "./metrics/event-metrics";
 import { collectPendingCascades } from "./metrics/lifecycle-metrics";
-import { countDeliveriesByStatus } from "./store/event-store";
+import { eventDeliveryCounts } from "./services/deliver-events";
 import { setRuntime } from "./services/context";
 import { ensureBootstrap } from "./services/tenant-admin";
 import { startDatabase, type StartedDatabase } from "./store/database/start-database";
@@ -59,7 +59,7 @@ export async function startRoster(config: Readonly<Config>, options: StartOption
   const readiness = new Readiness();
   const app = createApp(config, logger, readiness);
   collectPendingCascades(() => countPendingTransitions(new Date()));
-  collectEventDeliveries(countDeliveriesByStatus);
+  collectEventDeliveries(eventDeliveryCounts);
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, () => resolve(listening));
   });

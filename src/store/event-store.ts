@@ -76,13 +76,6 @@ export async function listDeliveries(tenant: string, subscription: string, statu
   return EventDeliveryModel.find({ tenant, subscription, status: { $in: statuses } }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<EventDeliveryDoc[]>().exec();
 }
 
-/** SETs owed (pending, failed) and given up (dead) across every tenant, for /metrics; on the {delivery, status} index prefix. */
-export async function countDeliveriesByStatus(): Promise<Record<"pending" | "failed" | "dead", number>> {
-  const count = (status: string) => EventDeliveryModel.countDocuments({ delivery: { $in: ["push", "poll"] }, status }).exec();
-  const [pending, failed, dead] = await Promise.all([count("pending"), count("failed"), count("dead")]);
-  return { pending, failed, dead };
-}
-
 export async function countDeliveries(filter: { tenant?: string; subscription?: string; status: string }): Promise<number> {
   return EventDeliveryModel.countDocuments(filter).exec();
 }
