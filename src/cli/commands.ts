@@ -153,6 +153,44 @@ export const COMMANDS: Command[] = [
     build: ({ args: [id] }) => ({ method: "DELETE", path: `/tenants/${enc(id)}`, done: `Deleted tenant ${id} and all its data.` }),
   },
   {
+    words: ["tenants", "organization"],
+    args: ["tenant"],
+    options: [],
+    build: ({ args: [tenant] }) => ({ method: "GET", path: `/tenants/${enc(tenant)}/organization` }),
+  },
+  {
+    words: ["tenants", "set-organization"],
+    args: ["tenant", "organizationId"],
+    options: [],
+    build: ({ args: [tenant, organizationId] }) => ({ method: "PUT", path: `/tenants/${enc(tenant)}/organization`, body: { organizationId } }),
+  },
+  {
+    words: ["tenants", "clear-organization"],
+    args: ["tenant"],
+    options: [],
+    build: ({ args: [tenant] }) => ({ method: "PUT", path: `/tenants/${enc(tenant)}/organization`, body: { organizationId: null } }),
+  },
+  {
+    words: ["organizations", "create"],
+    args: ["id"],
+    options: ["name", "seat-limit"],
+    build: ({ args: [id], options }) => ({ method: "POST", path: "/organizations", body: { id, ...organizationSettings(options) } }),
+  },
+  { words: ["organizations", "list"], args: [], options: [], build: () => ({ method: "GET", path: "/organizations" }) },
+  { words: ["organizations", "show"], args: ["id"], options: [], build: ({ args: [id] }) => ({ method: "GET", path: `/organizations/${enc(id)}` }) },
+  {
+    words: ["organizations", "set"],
+    args: ["id"],
+    options: ["name", "seat-limit"],
+    build: ({ args: [id], options }) => ({ method: "PUT", path: `/organizations/${enc(id)}`, body: organizationSettings(options) }),
+  },
+  {
+    words: ["organizations", "delete"],
+    args: ["id"],
+    options: [],
+    build: ({ args: [id] }) => ({ method: "DELETE", path: `/organizations/${enc(id)}`, done: `Deleted organization ${id}.` }),
+  },
+  {
     words: ["tokens", "issue"],
     args: ["tenant"],
     options: ["label"],
@@ -335,6 +373,18 @@ export const COMMANDS: Command[] = [
     build: ({ args: [tenant, id, jti] }) => ({ method: "POST", path: `/tenants/${enc(tenant)}/event-subscriptions/${enc(id)}/deliveries/${enc(jti)}/retry` }),
   },
 ];
+
+/** `--name` and `--seat-limit N|none` as an organization's settings; a seat limit that is no whole number is a usage error. */
+function organizationSettings(options: Record<string, string | undefined>): { name?: string; seatLimit?: number | null } {
+  const settings: { name?: string; seatLimit?: number | null } = {};
+  if (options.name !== undefined) settings.name = options.name;
+  const limit = options["seat-limit"];
+  if (limit !== undefined) {
+    if (limit !== "none" && !/^\d{1,15}$/.test(limit)) throw new UsageError(`--seat-limit takes a whole number >= 0, or none for unlimited; not ${JSON.stringify(limit)}`);
+    settings.seatLimit = limit === "none" ? null : Number(limit);
+  }
+  return settings;
+}
 
 /** Reads a file, or all of stdin for "-". */
 export async function readInput(file: string): Promise<string> {

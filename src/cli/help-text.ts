@@ -1,5 +1,5 @@
 /** `roster --help` (SPEC §2, §6). Kept next to the command table it describes; a test checks every command appears. */
-export const HELP_TEXT = `roster — administer a Roster server: tenants, administrators, SCIM tokens, OAuth clients, policy, owner, seats, audit, users, event subscriptions
+export const HELP_TEXT = `roster — administer a Roster server: tenants, organizations, administrators, SCIM tokens, OAuth clients, policy, owner, seats, audit, users, event subscriptions
 
 Usage: roster <command> [arguments] [options]
 
@@ -21,6 +21,21 @@ Tenants
   roster tenants create <id> [--name NAME]    create a tenant; id is 1-64 of a-z 0-9 -, name defaults to id
   roster tenants list                         list tenants
   roster tenants delete <id>                  delete a tenant and ALL its data, its audit log included
+  roster tenants organization <tenant>        print {organizationId}; null when the tenant has none
+  roster tenants set-organization <tenant> <organizationId>
+                                              attach the tenant to an organization: its people share
+                                              the organization's seats, each person counted once
+  roster tenants clear-organization <tenant>  detach it; seats no other tenant of it holds are freed
+
+Organizations (tenants sharing one pool of seats; a person is the same userName, case-insensitively)
+  roster organizations create <id> [--name NAME] [--seat-limit N|none]
+                                              create one; id is 1-64 of a-z 0-9 -, no limit by default
+  roster organizations list                   list them with seatLimit, used and tenants
+  roster organizations show <id>              one organization
+  roster organizations set <id> [--name NAME] [--seat-limit N|none]
+                                              replace name and seatLimit (omitted: the id, unlimited);
+                                              a lower limit refuses creates, removes no one
+  roster organizations delete <id>            delete one no tenant is attached to
 
 Administrators (manage them with an owner token of every tenant: the bootstrap token or tenants '*')
   roster admins create <name> --role R --tenants T [--email E]
@@ -68,7 +83,8 @@ Owner
   roster owner clear <tenant>                 leave the tenant without an owner
 
 Seats
-  roster seats <tenant>                       print {limit, used}; deactivated users use a seat, removed do not
+  roster seats <tenant>                       print {limit, used, organization}; deactivated users use a seat,
+                                              removed do not; organization is {id, limit, used} or null
 
 Audit
   roster audit <tenant> [--target ID] [--action A] [--actor A] [--since T] [--until T] [--count N] [--cursor C]
@@ -146,6 +162,7 @@ export function helpFor(group: string | undefined): string {
   if (!group) return HELP_TEXT;
   const headings: Record<string, string[]> = {
     tenants: ["Tenants"],
+    organizations: ["Organizations"],
     admins: ["Administrators"],
     tokens: ["SCIM tokens"],
     "oauth-clients": ["OAuth clients"],

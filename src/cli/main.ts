@@ -44,6 +44,7 @@ const OPTIONS = {
   groups: { type: "string" },
   "api-keys": { type: "string" },
   reason: { type: "string" },
+  "seat-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -11,6 +11,7 @@ export * from "./check-offboarding-choices";
 export * from "./decide-transition";
 export * from "./check-profile-completeness";
 export * from "./check-seat";
+export * from "./describe-seat-effect";
 export * from "./check-owner-candidate";
 export * from "./diff-for-audit";
 export * from "./plan-erasure";

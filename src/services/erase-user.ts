@@ -6,6 +6,7 @@ import type { UserDoc } from "../store/documents";
 import { isTransitionPending, redactTransitionsOf } from "../store/transition-store";
 import { findAnyUser, replaceAnyUserIfVersion } from "../store/user-store";
 import { getRuntime, type ActionContext } from "./context";
+import { moveOrganizationSeat } from "./organization-seats";
 import { loadTenantSettings } from "./tenant-policy";
 
 const WRITE_ATTEMPTS = 5;
@@ -27,7 +28,7 @@ const PERSONAL_ATTRIBUTES = new Set([...ERASED_ATTRIBUTES, "displayName", "userN
  * crash finishes the job without a second entry.
  */
 export async function eraseUser(ctx: ActionContext, id: string): Promise<UserDoc> {
-  await loadTenantSettings(ctx.tenant);
+  const settings = await loadTenantSettings(ctx.tenant);
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     const current = await findAnyUser(ctx.tenant, id);
     if (!current) throw RosterError.notFound(`User ${id} not found`);
@@ -65,6 +66,8 @@ export async function eraseUser(ctx: ActionContext, id: string): Promise<UserDoc
       return current;
     }
     if (!(await replaceAnyUserIfVersion(next, current.version))) continue;
+    // a deactivated user keeps their seat, now as the person `deleted-<id>`
+    await moveOrganizationSeat(ctx.tenant, settings.tenant.organizationId, current, next);
     await recordErasure(ctx, id, next.version, now);
     return next;
   }

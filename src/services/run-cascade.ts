@@ -5,6 +5,7 @@ import { appendAuditEntries, type AuditDoc } from "../store/audit-store";
 import { markEffectsDone, renewTransitionLease, type TransitionDoc } from "../store/transition-store";
 import { getRuntime } from "./context";
 import { dropUserMemberships } from "./group-service";
+import { releaseRemovedUserSeat } from "./organization-seats";
 
 /** The phases of a cascade, in the order the plan lists its steps: access first, then hand-over, then memberships. */
 const PHASE: Record<Effect["kind"], number> = { revokeSessions: 0, revokeApiKeys: 0, reassignReport: 1, reassignGroupLeader: 1, dropMemberships: 2 };
@@ -63,6 +64,7 @@ export async function runCascade(transition: TransitionDoc): Promise<boolean> {
     }
   }
   if (!(await holdLease())) return false;
+  if (transition.action === "user.remove") await releaseRemovedUserSeat(tenant, transition.userId);
   // the transition's entry and the hand-over's in one insert (their ids make a second one a no-op),
   // then every step recorded as done and the transition complete in one write
   await appendAuditEntries(entries);

@@ -1,6 +1,7 @@
-import { RosterError } from "../domain/roster-error";
-import { countLiveUsers, findLiveUser } from "../store/user-store";
-import { loadTenantSettings } from "./tenant-policy";
+import { RosterError, describeSeatEffect } from "../domain";
+import { findOrganizationTenants } from "../store/organization-store";
+import { findLiveUser, hasLiveUserNamed } from "../store/user-store";
+import { getSeats } from "./seats";
 
 export type OffboardingAction = "deactivate" | "remove";
 
@@ -19,16 +20,27 @@ export interface SeatEffect {
 }
 
 /**
- * Whether deactivating or removing the user frees a seat (SPEC §4 Seats: active and
- * deactivated users use one, removed ones do not). This version knows the tenant
- * only; organizations (a seat pool shared across tenants) replace it.
+ * What deactivating or removing a user would do to seats now (SPEC §4 Seats,
+ * issue #11 part 3): removal frees the tenant's seat, and the organization's
+ * only when no other of its tenants has the person (same userName,
+ * case-insensitively), those tenants listed in `otherTenants`; deactivation frees nothing.
+ * One index lookup per other tenant of the organization. 404 for a removed or unknown user.
  */
 export async function seatEffect(tenant: string, userId: string, action: OffboardingAction): Promise<SeatEffect> {
-  const { policy } = await loadTenantSettings(tenant);
   const user = await findLiveUser(tenant, userId);
   if (!user) throw RosterError.notFound(`User ${userId} not found`);
-  const counted: SeatCount = { limit: policy.seatLimit ?? null, used: await countLiveUsers(tenant) };
-  const freed = action === "remove";
-  const reason = freed ? "Removing the user frees their seat in this tenant." : "A deactivated user keeps their seat: only removal frees it.";
-  return { freed, reason, tenant: { ...counted, freed }, organization: null };
+  const seats = await getSeats(tenant);
+  const otherTenants: string[] = [];
+  if (seats.organization) {
+    for (const other of await findOrganizationTenants(seats.organization.id)) {
+      if (other !== tenant && (await hasLiveUserNamed(other, user.userNameKey))) otherTenants.push(other);
+    }
+  }
+  const decision = describeSeatEffect(action, tenant, seats.organization ? { id: seats.organization.id, otherTenants } : null);
+  return {
+    freed: decision.tenantFreed || decision.organizationFreed,
+    reason: decision.reason,
+    tenant: { limit: seats.limit, used: seats.used, freed: decision.tenantFreed },
+    organization: seats.organization ? { ...seats.organization, freed: decision.organizationFreed, otherTenants } : null,
+  };
 }

@@ -2,7 +2,6 @@ import { auditActor } from "../domain/audit-actor";
 import {
   LEAVE_DATE_ACTOR,
   RosterError,
-  checkSeatAvailable,
   decideTransition,
   diffForAudit,
   isLeaveDue,
@@ -20,12 +19,14 @@ import type { UserDoc } from "../store/documents";
 import { newId } from "../store/new-id";
 import { finishTransition, insertTransition, markTransitionCommitted, type TransitionDoc } from "../store/transition-store";
 import { countTransition, type TransitionKind, type TransitionOutcome } from "../metrics/lifecycle-metrics";
-import { countLiveUsers, deleteUserHard, findLiveUser, insertUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
+import { findLiveUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
 import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext, type CascadeOutcome } from "./context";
 import { hashPassword } from "./hash-password";
 import { loadOffboardingFacts, userFacts } from "./offboarding-input";
 import { runCascade } from "./run-cascade";
+import { insertUserWithinSeats } from "./take-seats";
+import { moveOrganizationSeat } from "./organization-seats";
 import { loadTenantSettings, type TenantSettings } from "./tenant-policy";
 
 export { LEAVE_DATE_ACTOR };
@@ -56,12 +57,6 @@ export async function getUser(tenant: string, id: string): Promise<UserDoc> {
 /** POST /Users: seats, uniqueness, and a leave date already past (SPEC §4 Seats, Leave date). */
 export async function createUser(ctx: ActionContext, instance: ScimJson): Promise<UserDoc> {
   const settings = await loadTenantSettings(ctx.tenant);
-  // counting seats reads every live user of the tenant: only when there is a limit
-  if (settings.policy.seatLimit !== null) {
-    const seatRefusal = checkSeatAvailable(await countLiveUsers(ctx.tenant), settings.policy.seatLimit);
-    if (seatRefusal) throw RosterError.fromRefusal(seatRefusal);
-  }
-
   const now = getRuntime().now();
   const fields = scimToUserFields(instance);
   await checkManagerReference(ctx.tenant, null, fields);
@@ -79,13 +74,7 @@ export async function createUser(ctx: ActionContext, instance: ScimJson): Promis
     deletedAt: null,
   };
   if (typeof instance.password === "string") doc.passwordHash = await hashPassword(instance.password);
-  await insertUser(doc);
-
-  // Two concurrent creates may both pass the first check; the loser backs out (never over the limit).
-  if (settings.policy.seatLimit !== null && (await countLiveUsers(ctx.tenant)) > settings.policy.seatLimit) {
-    await deleteUserHard(ctx.tenant, doc._id);
-    throw RosterError.fromRefusal(checkSeatAvailable(settings.policy.seatLimit, settings.policy.seatLimit)!);
-  }
+  await insertUserWithinSeats(settings, doc);
   const created = diffForAudit({}, userDocToScim({ ...doc, active }));
   await recordAudit(ctx, "user.create", doc._id, { before: {}, after: created.after }, now);
   if (leftAlready) {
@@ -215,11 +204,13 @@ async function applyDecision(ctx: ActionContext, kind: "update" | "remove", curr
   if (decision.outcome === "update") {
     if (!Object.keys(change.after).length && !Object.keys(change.before).length && next.passwordHash === current.passwordHash) return current;
     if (!(await replaceUserIfVersion(next, current.version))) throw conflictFor(ctx);
+    await moveOrganizationSeat(ctx.tenant, settings.tenant.organizationId, current, next);
     await recordAudit(ctx, "user.update", current._id, change, now);
     return next;
   }
   const action = TRANSITION_ACTIONS[decision.kind];
   await commitTransition({ ...ctx, actor: decision.actor, actorName: decision.actor === ctx.actor ? ctx.actorName : undefined }, action, current, next, change, decision.effects, admin?.record ?? {});
+  await moveOrganizationSeat(ctx.tenant, settings.tenant.organizationId, current, next);
   return next;
 }
 

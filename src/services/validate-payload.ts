@@ -7,6 +7,9 @@ import eventSubscriptionSchema from "../../schemas/admin-event-subscription.sche
 import eventPollSchema from "../../schemas/event-poll.schema.json";
 import ownerSchema from "../../schemas/admin-owner.schema.json";
 import tenantCreateSchema from "../../schemas/admin-tenant-create.schema.json";
+import organizationCreateSchema from "../../schemas/admin-organization-create.schema.json";
+import organizationUpdateSchema from "../../schemas/admin-organization-update.schema.json";
+import tenantOrganizationSchema from "../../schemas/admin-tenant-organization.schema.json";
 import policySchema from "../../schemas/policy.schema.json";
 import offboardingSchema from "../../schemas/admin-offboarding.schema.json";
 import offboardingPlanQuerySchema from "../../schemas/admin-offboarding-plan-query.schema.json";
@@ -51,6 +54,9 @@ const SCHEMAS = {
   reactivate: { schema: reactivateSchema, query: false },
   eventSubscription: { schema: eventSubscriptionSchema, query: false },
   eventPoll: { schema: eventPollSchema, query: false },
+  organizationCreate: { schema: organizationCreateSchema, query: false },
+  organizationUpdate: { schema: organizationUpdateSchema, query: false },
+  tenantOrganization: { schema: tenantOrganizationSchema, query: false },
 } as const;
 
 export type PayloadName = keyof typeof SCHEMAS;

@@ -1,6 +1,7 @@
 import type { Policy } from "../domain/types";
 import { AuditModel, CredentialModel, EventDeliveryModel, EventKeyModel, EventSubscriptionModel, GroupModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
 import { forgetTenantAccessTokens } from "./oauth-store";
+import { removeTenantFromOrganizationSeats } from "./organization-seat-store";
 import { distrustTenantTokens } from "./token-store";
 import { translateStoreError } from "./translate-store-error";
 
@@ -70,7 +71,10 @@ export async function markTenantDeleting(id: string, now: Date): Promise<boolean
  * a crash half-way leaves the mark, and any process finishes the job (SPEC §6).
  */
 export async function purgeTenantData(id: string): Promise<void> {
+  const organizationId = (await TenantModel.findOne({ _id: id }, { organizationId: 1 }).lean<{ organizationId?: string | null }>().exec())?.organizationId;
   for (const model of TENANT_DATA) await model.deleteMany({ tenant: id }).exec();
+  // its people leave the organization's seats before the tenant document, which a resumed purge needs to find them
+  if (organizationId) await removeTenantFromOrganizationSeats(organizationId, id);
   await TenantModel.deleteOne({ _id: id, deletingSince: { $ne: null } }).exec();
 }
 

@@ -170,3 +170,9 @@ export async function replaceAnyUserIfVersion(doc: UserDoc, expectedVersion: num
     }
   });
 }
+
+/** Whether a tenant has a live user with this userName, case-insensitively (one `{tenant, userNameKey}` index lookup). */
+export async function hasLiveUserNamed(tenant: string, userNameKey: string): Promise<boolean> {
+  const doc = (await UserModel.collection.findOne({ tenant, userNameKey } as never, { projection: { deletedAt: 1 } })) as { deletedAt?: Date | null } | null;
+  return doc !== null && doc.deletedAt == null;
+}

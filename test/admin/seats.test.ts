@@ -9,11 +9,11 @@ describe("/admin/v1/tenants/:tenant/seats", () => {
   });
   after(async () => server.close());
 
-  it("returns {limit: null, used: 0} for a new tenant", async () => {
+  it("returns {limit: null, used: 0, organization: null} for a new tenant", async () => {
     const tenant = await newTenant(server);
     const seats = await tenant.admin("GET", "/seats");
     expect(seats.status).to.equal(200);
-    expect(seats.body).to.deep.equal({ limit: null, used: 0 });
+    expect(seats.body).to.deep.equal({ limit: null, used: 0, organization: null });
   });
 
   it("counts created and deactivated users but not removed ones", async () => {
@@ -34,10 +34,10 @@ describe("/admin/v1/tenants/:tenant/seats", () => {
     const tenant = await newTenant(server);
     await tenant.admin("PUT", "/policy", { seatLimit: 1 });
     await createUserId(tenant, "only.seat");
-    expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 1 });
+    expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 1, organization: null });
     const refused = await tenant.scim("POST", "/Users", userBody("no.seat"));
     expect(refused.status).to.equal(403);
-    expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 1 });
+    expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 1, organization: null });
   });
 
   it("keeps counting users above a lowered limit", async () => {
@@ -45,6 +45,6 @@ describe("/admin/v1/tenants/:tenant/seats", () => {
     await createUserId(tenant, "above.one");
     await createUserId(tenant, "above.two");
     await tenant.admin("PUT", "/policy", { seatLimit: 1 });
-    expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 2 });
+    expect((await tenant.admin("GET", "/seats")).body).to.deep.equal({ limit: 1, used: 2, organization: null });
   });
 });

@@ -131,7 +131,7 @@ describe("roster CLI", () => {
     expect(owner.code, owner.stderr).to.equal(0);
     expect(JSON.parse((await roster(["owner", "get", tenant], env)).stdout)).to.deep.equal({ userId: user.body.id });
 
-    expect(JSON.parse((await roster(["seats", tenant], env)).stdout)).to.deep.equal({ limit: 5, used: 1 });
+    expect(JSON.parse((await roster(["seats", tenant], env)).stdout)).to.deep.equal({ limit: 5, used: 1, organization: null });
 
     const audit = JSON.parse((await roster(["audit", tenant, "--action", "owner.update"], env)).stdout);
     expect(audit.entries).to.have.length(1);
@@ -243,6 +243,37 @@ describe("roster CLI", () => {
     expect(deleted.code, deleted.stderr).to.equal(0);
     expect((await request(`${server.url}/scim/v2/Users`, "GET", { token: issued.body.access_token })).status).to.equal(401);
     expect((await rosterInProcess(["oauth-clients", "--help"], env)).stdout).to.include("roster oauth-clients create <tenant>");
+    await rosterInProcess(["tenants", "delete", tenant], env);
+  });
+
+  it("creates, shows, changes and deletes an organization, and attaches a tenant to it", async () => {
+    const org = `cli-org-${Date.now().toString(36)}`;
+    const tenant = `cli-ot-${Date.now().toString(36)}`;
+    await rosterInProcess(["tenants", "create", tenant], env);
+    const created = await rosterInProcess(["organizations", "create", org, "--name", "Acme", "--seat-limit", "3"], env);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(JSON.parse(created.stdout)).to.deep.equal({ id: org, name: "Acme", seatLimit: 3, used: 0, tenants: [] });
+    const bad = await rosterInProcess(["organizations", "create", `${org}-x`, "--seat-limit", "many"], env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include("--seat-limit");
+
+    expect((await rosterInProcess(["tenants", "set-organization", tenant, org], env)).code).to.equal(0);
+    expect(JSON.parse((await rosterInProcess(["tenants", "organization", tenant], env)).stdout)).to.deep.equal({ organizationId: org });
+    expect(JSON.parse((await rosterInProcess(["seats", tenant], env)).stdout)).to.deep.equal({ limit: null, used: 0, organization: { id: org, limit: 3, used: 0 } });
+    const listed = JSON.parse((await rosterInProcess(["organizations", "list"], env)).stdout).organizations;
+    expect(listed.find((entry: { id: string }) => entry.id === org).tenants).to.deep.equal([tenant]);
+    const inUse = await rosterInProcess(["organizations", "delete", org], env);
+    expect(inUse.code).to.equal(1);
+    expect(inUse.stderr).to.match(/^roster: 409 /);
+
+    const changed = await rosterInProcess(["organizations", "set", org, "--seat-limit", "none"], env);
+    expect(JSON.parse(changed.stdout)).to.include({ name: org, seatLimit: null });
+    expect((await rosterInProcess(["tenants", "clear-organization", tenant], env)).code).to.equal(0);
+    const deleted = await rosterInProcess(["organizations", "delete", org], env);
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    expect(deleted.stdout).to.include(`Deleted organization ${org}`);
+    expect((await rosterInProcess(["organizations", "show", org], env)).code).to.equal(1);
+    expect((await rosterInProcess(["organizations", "--help"], env)).stdout).to.include("roster organizations create <id>");
     await rosterInProcess(["tenants", "delete", tenant], env);
   });
 

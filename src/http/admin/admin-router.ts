@@ -12,9 +12,11 @@ import { authorizeAdmin } from "./authorize-admin";
 import { eventSubscriptionsRoutes } from "./event-subscriptions-routes";
 import { oauthClientsRoutes } from "./oauth-clients-routes";
 import { offboardingRoutes } from "./offboarding-routes";
+import { organizationsRoutes } from "./organizations-routes";
 import { ownerRoutes } from "./owner-routes";
 import { policyRoutes } from "./policy-routes";
 import { seatsRoutes } from "./seats-routes";
+import { tenantOrganizationRoutes } from "./tenant-organization-routes";
 import { tenantsRoutes } from "./tenants-routes";
 import { tokensRoutes } from "./tokens-routes";
 import { usersRoutes } from "./users-routes";
@@ -43,9 +45,10 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
   router.use(limitJsonDepth(INPUT_LIMITS.maxJsonDepth));
   router.use(administratorsRoutes(options.logger));
   router.use(tenantsRoutes(options.logger));
+  router.use(organizationsRoutes(options.logger));
 
   const tenant = express.Router({ mergeParams: true });
-  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), usersRoutes(), offboardingRoutes(), eventSubscriptionsRoutes());
+  tenant.use(policyRoutes(), ownerRoutes(), tokensRoutes(), oauthClientsRoutes(), auditRoutes(), seatsRoutes(), tenantOrganizationRoutes(options.logger), usersRoutes(), offboardingRoutes(), eventSubscriptionsRoutes());
   router.use("/tenants/:tenant", requireTenant, tenant);
   return router;
 }

@@ -13,6 +13,8 @@ const tenant = pathParameter("tenant", "The tenant's id");
 const user = pathParameter("id", "The user's id");
 const subscription = pathParameter("id", "The event subscription's id");
 const NOT_FOUND = { "404": adminError("No such tenant (or user, or token), or a tenant outside the administrator's scope") };
+const organization = pathParameter("id", "The organization's id");
+const ORG_NOT_FOUND = { "404": adminError("No such organization") };
 const INVALID = { "400": adminError("The payload breaks its schema; `errors` names each path") };
 const REFUSED = { "409": adminError("A team leader to hand over under policy block (`reassign` or `successor` what the detail lists), or the user kept changing") };
 const OFFBOARDING_ACTION = { ...(queryParameter("action", "The offboarding to plan", { enum: ["deactivate", "remove"] }) as object), required: true };
@@ -82,7 +84,20 @@ export function adminPaths(): Record<string, PathItem> {
       get: operation("audit", "Read the audit log", "readAudit", { ...ok("A page of audit entries"), ...INVALID, ...NOT_FOUND }, inTenant()),
     },
     "/tenants/{tenant}/seats": {
-      get: operation("seats", "Seats used and the limit", "readSeats", { ...ok("The seats"), ...NOT_FOUND }, inTenant()),
+      get: operation("seats", "Seats used and the limit, the tenant's and its organization's", "readSeats", { ...ok("The seats", ref("Seats")), ...NOT_FOUND }, inTenant()),
+    },
+    "/tenants/{tenant}/organization": {
+      get: operation("organizations", "The organization whose seats the tenant shares", "readTenantOrganization", { ...ok("`{organizationId}`, null when none"), ...NOT_FOUND }, inTenant()),
+      put: operation("organizations", "Attach the tenant to an organization, or detach it with null", "changeTenantOrganization", { ...ok("`{organizationId}`"), ...INVALID, "404": adminError("No such tenant or organization") }, { ...inTenant(), requestBody: body(ref("TenantOrganization")) }),
+    },
+    "/organizations": {
+      post: operation("organizations", "Create an organization: tenants sharing one pool of seats", "createOrganization", { ...created("The organization", ref("Organization")), ...INVALID, "409": adminError("The organization exists") }, { requestBody: body(ref("OrganizationCreate")) }),
+      get: operation("organizations", "List the organizations", "listOrganizations", ok("The organizations", listOf("organizations"))),
+    },
+    "/organizations/{id}": {
+      get: operation("organizations", "Read an organization with its seats used and tenants", "readOrganization", { ...ok("The organization", ref("Organization")), ...ORG_NOT_FOUND }, { parameters: [organization] }),
+      put: operation("organizations", "Replace an organization's name and seatLimit", "replaceOrganization", { ...ok("The organization", ref("Organization")), ...INVALID, ...ORG_NOT_FOUND }, { parameters: [organization], requestBody: body(ref("OrganizationUpdate"), false) }),
+      delete: operation("organizations", "Delete an organization no tenant is attached to", "deleteOrganization", { "204": noContent("Deleted"), ...ORG_NOT_FOUND, "409": adminError("Tenants are still attached; `tenants` lists them") }, { parameters: [organization] }),
     },
     "/tenants/{tenant}/users/{id}/erase": {
       post: operation("users", "Erase a user's personal data (SPEC §4 Erase)", "eraseUser", { ...ok("The erased user", ref("StoredUser")), ...NOT_FOUND }, inTenant([user])),

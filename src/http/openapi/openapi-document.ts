@@ -141,6 +141,25 @@ function components(): JsonSchema {
       Policy: payloadComponent("policy"),
       Owner: payloadComponent("owner"),
       Label: payloadComponent("label"),
+      OrganizationCreate: payloadComponent("organizationCreate"),
+      OrganizationUpdate: payloadComponent("organizationUpdate"),
+      TenantOrganization: payloadComponent("tenantOrganization"),
+      Organization: {
+        type: "object",
+        required: ["id", "name", "seatLimit", "used", "tenants"],
+        properties: { id: { type: "string" }, name: { type: "string" }, seatLimit: { type: ["integer", "null"] }, used: { type: "integer" }, tenants: { type: "array", items: { type: "string" } } },
+      },
+      Seats: {
+        type: "object",
+        required: ["limit", "used", "organization"],
+        properties: {
+          limit: { type: ["integer", "null"] },
+          used: { type: "integer" },
+          organization: {
+            oneOf: [{ type: "null" }, { type: "object", required: ["id", "limit", "used"], properties: { id: { type: "string" }, limit: { type: ["integer", "null"] }, used: { type: "integer" } } }],
+          },
+        },
+      },
       AdministratorCreate: payloadComponent("administratorCreate"),
       AdministratorUpdate: payloadComponent("administratorUpdate"),
       Me: {
