@@ -20,6 +20,8 @@ export interface BenchRun {
   totalSeconds: number;
   /** wall seconds of each part of the run, in order */
   phases?: Array<[string, number]>;
+  /** untimed requests of each read scenario before the timed runs (runs before it was added had none) */
+  warmUp?: { requests: number; maxMs: number; concurrency: number };
   options: BenchOptions;
   machine: { cpu: string; cores: number; memoryGb: number; node: string; os: string; loadAtStart: number[]; loadAtEnd: number[] };
   database: { kind: string; detail: string; version: string; pidFound: boolean };
@@ -263,7 +265,7 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
   }
   push(
     "",
-    `Latencies are client-side (autocannon, ${run.options.connections} connections). Each run is bounded by a request count sized from "one alone" (the latency of one request by itself during the warm-up) to last about ${run.options.durationSeconds} s, so no slow request in flight is dropped; the deactivations send one request per prepared user. CPU per request is the process's user+system CPU during the scenario divided by the requests completed; "others" is the CPU (in cores, of ${run.machine.cores}) that processes other than the server, the database and the bench used meanwhile.`,
+    `Latencies are client-side (autocannon, ${run.options.connections} connections). Each run is bounded by a request count sized from "one alone" (the latency of one request by itself during the warm-up) to last about ${run.options.durationSeconds} s, so no slow request in flight is dropped; the deactivations send one request per prepared user. Before the timed runs each read scenario got up to 200 untimed requests (at most 3 s, 4 at a time), so the server's JIT warm-up is not billed to the first scenario. CPU per request is the process's user+system CPU during the scenario divided by the requests completed; "others" is the CPU (in cores, of ${run.machine.cores}) that processes other than the server, the database and the bench used meanwhile.`,
     "",
   );
 

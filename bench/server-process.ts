@@ -40,7 +40,7 @@ export function readRssMb(pid: number): number | undefined {
  * bench database (MONGODB_URI + ROSTER_DB_NAME), rate limit off, logs silent,
  * so its memory and CPU are its own and not the load generator's.
  */
-export async function startServerProcess(mongodbUri: string, databaseName: string): Promise<ServerProcess> {
+export async function startServerProcess(mongodbUri: string, databaseName: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await findFreePort();
   const main = path.resolve(__dirname, "..", "src", "main.js");
   const logFile = path.join(os.tmpdir(), `roster-bench-server-${process.pid}.log`);
@@ -54,6 +54,7 @@ export async function startServerProcess(mongodbUri: string, databaseName: strin
     ROSTER_RATE_LIMIT: "0",
     LOG_LEVEL: "silent",
     PORT: String(port),
+    ...extraEnv,
   });
   const child: ChildProcess = spawn(process.execPath, [main], { env, stdio: ["ignore", log, log] });
   fs.closeSync(log);

@@ -138,6 +138,18 @@ Event subscriptions (lifecycle events as signed SETs, RFC 9967; README "Lifecycl
   roster event-subscriptions retry <tenant> <subscriptionId> <jti>
                                               owe a dead letter again, from its first attempt
 
+Watching the server (its own endpoints, for probes and Prometheus; no roster command)
+  GET /healthz                                liveness: 200 while the database answers
+  GET /readyz                                 readiness: 503 while it drains after SIGTERM, or the database
+                                              does not answer
+  GET /metrics                                Prometheus text: requests by route, rate-limit rejections,
+                                              transitions, cascades, database commands, the process;
+                                              bearer $ROSTER_METRICS_TOKEN (may scrape, nothing else) or
+                                              the admin token
+  SIGTERM                                     drain: stop accepting, finish requests and cascades within
+                                              ROSTER_SHUTDOWN_TIMEOUT_MS (default 25000), exit 0; exit 1
+                                              when the timeout cut something short
+
 Options
   --url URL      the server to talk to
   -h, --help     this text; \`roster <group> --help\` shows one group

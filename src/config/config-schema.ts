@@ -22,6 +22,8 @@ export interface Config {
   dataDir: string;
   bootstrapToken?: string;
   adminToken?: string;
+  /** bearer token that may scrape GET /metrics and nothing else (the admin token may too) */
+  metricsToken?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   /** perSecond 0 disables rate limiting (SPEC §7) */
   rateLimit: RateLimitConfig;
@@ -32,6 +34,8 @@ export interface Config {
   jobIntervalMs: number;
   /** how long a process owns a job before another may take it over (SPEC §10) */
   leaseMs: number;
+  /** on SIGTERM, how long in-flight requests and cascades may take to finish before their connections are cut */
+  shutdownTimeoutMs: number;
   mongomsSystemBinary?: string;
   /** express `trust proxy` behind a TLS-terminating proxy: hop count, `loopback`, or addresses */
   trustProxy?: string;
@@ -66,6 +70,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<Config> = {
     dataDir: { type: "string", minLength: 1, default: "./.roster" },
     bootstrapToken: { type: "string", minLength: 16, nullable: true },
     adminToken: { type: "string", minLength: 16, nullable: true },
+    metricsToken: { type: "string", minLength: 16, nullable: true },
     logLevel: { type: "string", enum: LOG_LEVELS, default: "info" },
     rateLimit: {
       type: "object",
@@ -81,6 +86,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<Config> = {
     oauthTokenTtl: { type: "integer", minimum: 3600, maximum: 21600, default: 3600 },
     jobIntervalMs: { type: "integer", minimum: 50, default: 10000 },
     leaseMs: { type: "integer", minimum: 50, default: 30000 },
+    shutdownTimeoutMs: { type: "integer", minimum: 0, default: 25000 },
     mongomsSystemBinary: { type: "string", nullable: true },
     trustProxy: { type: "string", minLength: 1, nullable: true, description: "express 'trust proxy' value: hop count, 'loopback', or addresses/CIDRs" },
     embeddedDatabase: { type: "string", enum: DATABASE_CHOICES, default: "auto" },
@@ -90,5 +96,5 @@ export const CONFIG_SCHEMA: JSONSchemaType<Config> = {
     eventRetryMs: { type: "integer", minimum: 10, default: 30000 },
     eventTimeoutMs: { type: "integer", minimum: 100, default: 10000 },
   },
-  required: ["port", "databaseName", "dataDir", "logLevel", "rateLimit", "maxPayloadSize", "oauthTokenTtl", "jobIntervalMs", "leaseMs", "embeddedDatabase", "eventIntervalMs", "eventMaxAttempts", "eventRetryMs", "eventTimeoutMs"],
+  required: ["port", "databaseName", "dataDir", "logLevel", "rateLimit", "maxPayloadSize", "oauthTokenTtl", "jobIntervalMs", "leaseMs", "shutdownTimeoutMs", "embeddedDatabase", "eventIntervalMs", "eventMaxAttempts", "eventRetryMs", "eventTimeoutMs"],
 };

@@ -37,7 +37,7 @@ export interface UserChanges {
 }
 
 export type TransitionDecision =
-  | { outcome: "refused"; refusal: Refusal }
+  | { outcome: "refused"; kind: "deactivate" | "reactivate" | "remove"; refusal: Refusal }
   | { outcome: "update"; changes: UserChanges }
   | {
       outcome: "transition";
@@ -76,21 +76,21 @@ export function decideTransition(request: TransitionRequest): TransitionDecision
 
   if (request.kind === "remove") {
     const plan = previewOffboarding(request, "removal");
-    if (plan.refusals.length) return { outcome: "refused", refusal: plan.refusals[0] };
+    if (plan.refusals.length) return { outcome: "refused", kind: "remove", refusal: plan.refusals[0] };
     return { outcome: "transition", kind: "remove", actor: request.initiator.actor, effects: plan.effects, successorId: plan.successor?.id ?? null, changes: { ...stay, active: false } };
   }
 
   const kind = classifyTransition(current, { active: request.afterActive });
   if (kind === "reactivate") {
     const incomplete = checkProfileCompleteness(request.after, policy);
-    if (incomplete) return { outcome: "refused", refusal: incomplete };
+    if (incomplete) return { outcome: "refused", kind, refusal: incomplete };
     const clearLeaveDate = shouldClearLeaveDateOnReactivation(request.afterLeaveDate, now);
     return { outcome: "transition", kind, actor: request.initiator.actor, effects: [], successorId: null, changes: { ...stay, clearLeaveDate } };
   }
 
   if (kind === "deactivate") {
     const plan = previewOffboarding(request, "deactivation");
-    if (plan.refusals.length) return { outcome: "refused", refusal: plan.refusals[0] };
+    if (plan.refusals.length) return { outcome: "refused", kind, refusal: plan.refusals[0] };
     return { outcome: "transition", kind, actor: request.initiator.actor, effects: plan.effects, successorId: plan.successor?.id ?? null, changes: stay };
   }
 

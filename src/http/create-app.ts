@@ -13,6 +13,10 @@ import { INPUT_LIMITS } from "../scim/input-limits";
 import { handleAsync } from "./handle-async";
 import { limitJsonDepth } from "./limit-json-depth";
 import { logRequests } from "./log-requests";
+import { authenticateMetrics, serveMetrics } from "./metrics-route";
+import { authenticateAdmin } from "./admin/authenticate-admin";
+import { closeConnectionsWhileDraining, Readiness, readyz } from "./readiness";
+import { RouteTable } from "./route-table";
 import { createOAuthTokenRouter } from "./oauth-token-route";
 import { TokenBuckets, rateLimit } from "./rate-limit";
 import { assignRequestId, locals } from "./request-context";
@@ -23,8 +27,12 @@ import { writeAdminErrors, writeScimErrors } from "./write-errors";
 
 export const MAX_BULK_OPERATIONS = INPUT_LIMITS.maxBulkOperations;
 
-/** The express application: helmet, request ids, logs, rate limits, SCIM and admin APIs (SPEC §2, §7). */
-export function createApp(config: Readonly<Config>, logger: Logger): Express {
+/**
+ * The express application: helmet, request ids, logs and request metrics, rate limits, SCIM and
+ * admin APIs, health, readiness and metrics (SPEC §2, §7). `readiness` is how the server tells
+ * the app it is draining (start-roster's close).
+ */
+export function createApp(config: Readonly<Config>, logger: Logger, readiness = new Readiness()): Express {
   setUnexpectedErrorReporter((error) => logger.error({ err: error }, "unexpected error in a SCIM handler"));
   const app = express();
   app.disable("x-powered-by");
@@ -32,7 +40,9 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
   if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(helmet());
   app.use(assignRequestId);
-  app.use(logRequests(logger));
+  const routes = new RouteTable();
+  app.use(logRequests(logger, routes));
+  app.use(closeConnectionsWhileDraining(readiness));
   const buckets = new TokenBuckets(config.rateLimit);
   const clientKey = (req: Request) => `ip:${req.ip}`;
 
@@ -44,6 +54,9 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
       else res.status(503).json({ status: "unavailable" });
     }),
   );
+  app.get("/readyz", refuseQueryToken, readyz(readiness));
+  // the admin API's authentication, so every administrator may scrape; or a token that can do nothing else
+  app.get("/metrics", refuseQueryToken, authenticateMetrics(config.metricsToken, authenticateAdmin(config.adminToken, buckets)), serveMetrics);
   // unauthenticated, like /healthz: the description holds no tenant data and clients generate code from it
   app.get("/openapi.json", refuseQueryToken, openApiRoute());
 
@@ -93,5 +106,6 @@ export function createApp(config: Readonly<Config>, logger: Logger): Express {
   });
   // outside the two APIs (healthz, unknown paths): the admin error shape, never express's HTML page with a stack
   app.use(writeAdminErrors(logger, config.maxPayloadSize));
+  routes.learn(app);
   return app;
 }

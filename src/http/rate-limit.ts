@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { RateLimitConfig } from "../config/load-config";
 import { RosterError } from "../domain/roster-error";
+import { countRateLimitRejection, type RateLimitScope } from "../metrics/request-metrics";
 
 interface Bucket {
   tokens: number;
@@ -18,7 +19,7 @@ export class TokenBuckets {
 
   constructor(private readonly config: RateLimitConfig) {}
 
-  /** Seconds to wait, or 0 when the request may proceed. */
+  /** Seconds to wait, or 0 when the request may proceed; every caller answers a wait with 429, counted here once. */
   take(key: string, now = Date.now()): number {
     if (this.config.perSecond <= 0) return 0;
     const bucket = this.buckets.get(key) ?? { tokens: this.config.burst, updated: now };
@@ -30,6 +31,7 @@ export class TokenBuckets {
       bucket.tokens -= 1;
       return 0;
     }
+    countRateLimitRejection(scopeOf(key));
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.config.perSecond));
   }
 
@@ -38,6 +40,13 @@ export class TokenBuckets {
       if (bucket.tokens + ((now - bucket.updated) / 1000) * this.config.perSecond >= this.config.burst) this.buckets.delete(key);
     }
   }
+}
+
+/** Whose bucket a key names: `token:<id>`, `ip:<address>`, or the admin API's. */
+function scopeOf(key: string): RateLimitScope {
+  if (key.startsWith("token:")) return "token";
+  if (key.startsWith("ip:")) return "address";
+  return "admin";
 }
 
 /** Express middleware limiting by the key `keyOf` derives (token, admin token, or client address). */

@@ -4,7 +4,7 @@ import SCIMMYRouters from "scimmy-routers";
 import { RosterError } from "../domain/roster-error";
 import type { ScimJson } from "../domain/types";
 import { RetryableWrite, declareResources, type ScimContext } from "../scim/declare-resources";
-import { readResource, servedGroup, writeResource } from "../scim/serve-resource";
+import { patchUserResource, readResource, servedGroup, writeResource } from "../scim/serve-resource";
 import { origin } from "./request-origin";
 import { applyGroupPatch } from "../scim/group-patch";
 import { MAX_RESULTS, listResources, type ListQuery } from "../scim/list-resources";
@@ -204,12 +204,11 @@ function resourceRoutes(kind: ResourceKind): Router {
       res.status(204).end();
       return;
     }
-    const patched = await withRetry(async () => {
-      const context = scimContext(req, res);
-      // A PATCH that changes nothing still answers 200 with the resource (IDP-TRAFFIC: Entra expects it).
-      return (await new (Resource())(req.params.id, query(req)).patch(message, context)) ?? (await new (Resource())(req.params.id, query(req)).read(context));
-    });
-    sendResource(req, res, 200, patched);
+    // scimmy still refuses the query parameters it refuses on a PATCH
+    new (Resource())(req.params.id, query(req));
+    // A PATCH that changes nothing still answers 200 with the resource (IDP-TRAFFIC: Entra expects it).
+    const patched = await withRetry(() => patchUserResource({ id: req.params.id }, message, scimContext(req, res), `${origin(req)}${req.baseUrl}`));
+    sendResource(req, res, 200, patched, true);
   }));
   router.delete("/:id", handleAsync(async function removeResource(req, res) {
     await new (Resource())(req.params.id).dispose(scimContext(req, res));

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { countResumedCascade } from "../metrics/lifecycle-metrics";
 import { getRuntime, setRuntime } from "../services/context";
 import { runCascade } from "../services/run-cascade";
 import { deactivateForLeaveDate } from "../services/user-service";
@@ -28,11 +29,16 @@ export async function resumeAbandonedTransitions(logger: Logger): Promise<number
       if (!transition) continue;
       if (!(await commitLanded(transition))) {
         await finishTransition(tenant, transition._id, "aborted");
+        countResumedCascade("aborted");
         continue;
       }
       logger.info({ tenant, transition: transition._id, action: transition.action }, "resuming cascade");
-      if (await runCascade(transition)) resumed++;
+      if (await runCascade(transition)) {
+        resumed++;
+        countResumedCascade("complete");
+      } else countResumedCascade("taken_over");
     } catch (error) {
+      countResumedCascade("failed");
       logger.error({ err: error, tenant, transition: abandoned._id }, "resuming a cascade failed");
     }
   }

@@ -56,3 +56,77 @@ export async function writeResource(kind: "User" | "Group", resource: TargetReso
   if (kind === "Group") [target] = await withMemberDetails(ctx.action.tenant, [target], usersBaseOf(basepath));
   return serializeResource(kind, target, basepath);
 }
+
+/**
+ * PATCH of one user (RFC 7644 §3.5.2): scimmy's `patch` (its PatchOp applies the operations, its
+ * `"in"` coercion checks the after-image) with Roster's egress and ingress, without the two
+ * `"out"` coercions scimmy adds around the write and the result (~1.4 ms each): the answer is
+ * the compiled serializer's, of the user as written, or as read when nothing changed.
+ */
+export async function patchUserResource(resource: TargetResource & { id: string }, message: unknown, ctx: ScimContext, basepath: string): Promise<ScimJson> {
+  if (message === undefined) throw new SCIMMY.Types.Error(400, "invalidSyntax", "Missing message body from PatchOp request");
+  if (Object(message) !== message || Array.isArray(message)) throw new SCIMMY.Types.Error(400, "invalidSyntax", "PatchOp request expected message body to be single complex value");
+  const patch = new SCIMMY.Messages.PatchOp(message as never);
+  const User = SCIMMY.Schemas.User as unknown as new (...args: unknown[]) => ScimJson;
+  const tenant = ctx.action.tenant;
+  let read: ScimJson;
+  let source: ScimJson;
+  const active = activeReplacement(message as ScimJson);
+  try {
+    read = await guarded(async () => {
+      const doc = await getUser(tenant, resource.id);
+      // the write is a compare-and-set on this version and does not read the user again
+      ctx.readVersion = doc.version;
+      ctx.readUser = doc;
+      return userJson(tenant, doc);
+    });
+    if (active !== undefined) return await setActive(resource, read, active, ctx, basepath);
+    source = new User(read, "out", (SCIMMY.Resources.User as unknown as { basepath(): string }).basepath());
+  } catch (error) {
+    throw asScimmyError(error, resource.id);
+  }
+  let written: ScimJson | undefined;
+  const changed = await patch.apply(source as never, async (instance: unknown) => {
+    try {
+      written = await userIngress(resource, new User(instance, "in"), ctx);
+      return written;
+    } catch (error) {
+      throw asScimmyError(error, resource.id);
+    }
+  });
+  return serializeResource("User", changed && written ? written : read, basepath);
+}
+
+/** What scimmy's `read` and `write` make of a handler's error. */
+function asScimmyError(error: unknown, id: string): Error {
+  if (error instanceof SCIMMY.Types.Error) return error;
+  if (error instanceof TypeError) return new SCIMMY.Types.Error(400, "invalidValue", error.message);
+  return new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${id} not found`);
+}
+
+/**
+ * `active` when every operation of the PATCH is `replace` of path `active` with a boolean, the
+ * deactivation (and reactivation) Entra and Okta send; undefined for anything else, which scimmy applies.
+ */
+function activeReplacement(message: ScimJson): boolean | undefined {
+  const operations = message.Operations;
+  if (!Array.isArray(operations) || !operations.length) return undefined;
+  let active: boolean | undefined;
+  for (const operation of operations as unknown[]) {
+    if (typeof operation !== "object" || operation === null) return undefined;
+    const { op, path, value, ...rest } = operation as Record<string, unknown>;
+    if (Object.keys(rest).length || typeof op !== "string" || op.toLowerCase() !== "replace" || path !== "active" || typeof value !== "boolean") return undefined;
+    active = value;
+  }
+  return active;
+}
+
+/**
+ * What scimmy's PatchOp makes of `replace active`, without its three coercions of the whole user
+ * (~4 ms): the user as read with `active` set goes to the same ingress (which writes only
+ * writable attributes, scimToUserFields), and nothing is written when `active` is unchanged.
+ */
+async function setActive(resource: TargetResource & { id: string }, read: ScimJson, active: boolean, ctx: ScimContext, basepath: string): Promise<ScimJson> {
+  if (read.active === active) return serializeResource("User", read, basepath);
+  return serializeResource("User", await userIngress(resource, { ...read, active }, ctx), basepath);
+}

@@ -39,25 +39,72 @@ export function scimToFields(instance: ScimJson, schemas: ResourceSchemas): Reco
 /** The SCIM attributes of a stored document, except `schemas`, `meta` and what is kept elsewhere; extensions under their URN. */
 export function fieldsToScim(doc: object, schemas: ResourceSchemas): ScimJson {
   const out: ScimJson = {};
-  for (const schema of [schemas.core, ...schemas.extensions]) {
-    const target: ScimJson = schema === schemas.core ? out : {};
+  for (const schema of readPlan(schemas)) {
+    const target: ScimJson = schema.extension === undefined ? out : {};
     for (const attribute of schema.attributes) {
-      if (attribute.returned === "never" || attribute.storedApart || attribute.name === "meta") continue;
-      if (attribute.subAttributes && !attribute.multiValued) {
+      if (attribute.subAttributes) {
         const value: ScimJson = {};
+        let present = false;
         for (const sub of attribute.subAttributes) {
-          const inner = sub.field === undefined ? undefined : getPath(doc, sub.field);
-          if (inner !== undefined && inner !== null) value[sub.name] = returnedScalar(sub, inner);
+          const inner = readKeys(doc, sub.keys);
+          if (inner !== undefined && inner !== null) {
+            value[sub.name] = sub.dateTime ? isoString(inner) : inner;
+            present = true;
+          }
         }
-        if (Object.keys(value).length) target[attribute.name] = value;
+        if (present) target[attribute.name] = value;
         continue;
       }
-      const value = attribute.field === undefined ? undefined : getPath(doc, attribute.field);
-      if (value !== undefined && value !== null) target[attribute.name] = attribute.multiValued ? value : returnedScalar(attribute, value);
+      const value = readKeys(doc, attribute.keys);
+      if (value !== undefined && value !== null) target[attribute.name] = attribute.dateTime ? isoString(value) : value;
     }
-    if (schema !== schemas.core && Object.keys(target).length) out[schema.id] = target;
+    if (schema.extension !== undefined && Object.keys(target).length) out[schema.extension] = target;
   }
   return out;
+}
+
+/** What fieldsToScim reads of one attribute: its stored path split once (none: never read), whether it is a dateTime. */
+interface ReadStep {
+  name: string;
+  keys: string[] | undefined;
+  dateTime: boolean;
+  /** a singular complex attribute's sub-attributes (a multi-valued one is read whole) */
+  subAttributes?: ReadStep[];
+}
+
+const readPlans = new WeakMap<ResourceSchemas, Array<{ extension: string | undefined; attributes: ReadStep[] }>>();
+
+/** The attribute table walked once per table instead of once per document (a list page maps 100 users). */
+function readPlan(schemas: ResourceSchemas): Array<{ extension: string | undefined; attributes: ReadStep[] }> {
+  let plan = readPlans.get(schemas);
+  if (plan) return plan;
+  const step = (attribute: ScimAttribute, dateTime: boolean): ReadStep => ({ name: attribute.name, keys: attribute.field === undefined ? undefined : attribute.field.split("."), dateTime });
+  plan = [schemas.core, ...schemas.extensions].map((schema) => ({
+    extension: schema === schemas.core ? undefined : schema.id,
+    attributes: schema.attributes
+      .filter((attribute) => !(attribute.returned === "never" || attribute.storedApart || attribute.name === "meta"))
+      .map((attribute) =>
+        attribute.subAttributes && !attribute.multiValued
+          ? { ...step(attribute, false), subAttributes: attribute.subAttributes.map((sub) => step(sub, sub.type === "dateTime")) }
+          : step(attribute, !attribute.multiValued && attribute.type === "dateTime"),
+      ),
+  }));
+  readPlans.set(schemas, plan);
+  return plan;
+}
+
+function readKeys(object: object, keys: string[] | undefined): unknown {
+  if (keys === undefined) return undefined;
+  let value: unknown = object;
+  for (const key of keys) {
+    if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
+function isoString(value: unknown): string {
+  return new Date(value as string | Date).toISOString();
 }
 
 /** One element of a multi-valued attribute: its known sub-attributes that have a value. */
@@ -73,11 +120,6 @@ function storedElement(item: ScimJson, subAttributes: readonly ScimAttribute[]):
 function storedScalar(attribute: ScimAttribute, value: unknown): unknown {
   if (attribute.type === "dateTime" && (typeof value === "string" || value instanceof Date)) return new Date(value);
   if (attribute.type === "boolean") return Boolean(value);
-  return value;
-}
-
-function returnedScalar(attribute: ScimAttribute, value: unknown): unknown {
-  if (attribute.type === "dateTime") return new Date(value as string | Date).toISOString();
   return value;
 }
 

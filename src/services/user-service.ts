@@ -18,6 +18,7 @@ import { appendAudit } from "../store/audit-store";
 import type { UserDoc } from "../store/documents";
 import { newId } from "../store/new-id";
 import { finishTransition, insertTransition, markTransitionCommitted, type TransitionDoc } from "../store/transition-store";
+import { countTransition, type TransitionKind, type TransitionOutcome } from "../metrics/lifecycle-metrics";
 import { findLiveUser, markLeaveDateRefused, replaceUserIfVersion } from "../store/user-store";
 import { recordAudit } from "./record-audit";
 import { getRuntime, type ActionContext, type CascadeOutcome } from "./context";
@@ -182,13 +183,20 @@ async function applyDecision(ctx: ActionContext, kind: "update" | "remove", curr
   const { now } = request;
   const facts = offboardingKind(request) ? await loadOffboardingFacts(current, settings.tenant) : null;
   const decision = decideTransition({ ...request, facts });
-  if (decision.outcome === "refused") throw RosterError.fromRefusal(decision.refusal);
+  if (decision.outcome === "refused") {
+    countTransition(decision.kind, "refused");
+    throw RosterError.fromRefusal(decision.refusal);
+  }
 
   next.active = decision.changes.active;
   if (decision.changes.clearLeaveDate && next.roster) delete next.roster.leaveDate;
   const refusal = decision.changes.leaveDateRefusal;
   if (refusal) {
-    if (refusal.audit) await auditLeaveDateRefusal(ctx, current, refusal.leaveDate, refusal.reason, now);
+    if (refusal.audit) {
+      // counted once per leave date, like its audit entry, not at every sweep that looks again
+      countTransition("deactivate", "refused");
+      await auditLeaveDateRefusal(ctx, current, refusal.leaveDate, refusal.reason, now);
+    }
     next.leaveDateRefusedFor = refusal.leaveDate;
   }
 
@@ -222,6 +230,8 @@ function transitionRequest(ctx: ActionContext, kind: "update" | "remove", curren
 }
 
 const TRANSITION_ACTIONS = { deactivate: "user.deactivate", reactivate: "user.reactivate", remove: "user.remove" } as const;
+const TRANSITION_KINDS: Record<TransitionDoc["action"], TransitionKind> = { "user.deactivate": "deactivate", "user.reactivate": "reactivate", "user.remove": "remove" };
+const OUTCOME_LABELS: Record<CascadeOutcome, TransitionOutcome> = { complete: "complete", takenOver: "taken_over", failed: "cascade_failed" };
 
 /**
  * Records the transition, then commits the user's own change as the single
@@ -270,16 +280,21 @@ async function commitTransition(
     // the sweep fences the user's version before aborting, so an aborted transition never lands later
     if (!written) await finishTransition(ctx.tenant, transition._id, "aborted");
   }
-  if (!written) throw conflictFor(ctx);
+  if (!written) {
+    countTransition(TRANSITION_KINDS[action], "conflict");
+    throw conflictFor(ctx);
+  }
   let outcome: CascadeOutcome;
   try {
     await markTransitionCommitted(ctx.tenant, transition._id);
     outcome = (await runCascade(transition)) ? "complete" : "takenOver";
   } catch (error) {
     outcome = "failed";
+    countTransition(TRANSITION_KINDS[action], OUTCOME_LABELS[outcome]);
     runtime.reportCascade?.({ tenant: ctx.tenant, transition: transition._id, user: current._id, outcome, error });
     return;
   }
+  countTransition(TRANSITION_KINDS[action], OUTCOME_LABELS[outcome]);
   if (outcome !== "complete") runtime.reportCascade?.({ tenant: ctx.tenant, transition: transition._id, user: current._id, outcome });
 }
 

@@ -76,7 +76,7 @@ export async function listDeliveries(tenant: string, subscription: string, statu
   return EventDeliveryModel.find({ tenant, subscription, status: { $in: statuses } }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<EventDeliveryDoc[]>().exec();
 }
 
-export async function countDeliveries(filter: { tenant?: string; subscription?: string; status: string }): Promise<number> {
+export async function countDeliveries(filter: { tenant?: string; subscription?: string; delivery?: { $in: string[] }; status: string }): Promise<number> {
   return EventDeliveryModel.countDocuments(filter).exec();
 }
 

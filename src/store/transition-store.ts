@@ -96,6 +96,15 @@ export async function isTransitionPending(tenant: string, id: string): Promise<b
   return (await TransitionModel.countDocuments({ tenant, _id: id, status: "pending" }).exec()) > 0;
 }
 
+/** Transitions not finished, whose lease is still held or has expired (the sweep's backlog), for /metrics. */
+export async function countPendingTransitions(now: Date): Promise<{ held: number; expired: number }> {
+  const [pending, expired] = await Promise.all([
+    TransitionModel.countDocuments({ tenant: { $gt: "" }, status: "pending" }).exec(),
+    TransitionModel.countDocuments({ tenant: { $gt: "" }, status: "pending", leaseUntil: { $lt: now } }).exec(),
+  ]);
+  return { held: pending - expired, expired };
+}
+
 function decoded(doc: TransitionDoc): TransitionDoc {
   return { ...doc, before: decodeChange(doc.before) ?? {}, after: decodeChange(doc.after) ?? {} };
 }

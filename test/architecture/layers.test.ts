@@ -4,7 +4,9 @@ import path from "node:path";
 
 /**
  * STYLE, Layout: imports point down http → scim → services → store → domain; config
- * sits beside (anyone may import it, it imports nothing of the project); only store
+ * and metrics sit beside (anyone may import them, they import nothing of the project:
+ * metrics is the process's Prometheus registry, counted into by http, services, jobs and
+ * store at their own choke points, so it cannot live in any one layer); only store
  * talks to the database driver; only config reads process.env; only scim and http
  * speak scimmy. This test reads the sources, so a violation fails before review.
  */
@@ -26,7 +28,11 @@ const CLI_MAY_IMPORT = (target: string) => layerOf(target) === "config" || layer
 const PACKAGE_OWNERS: Array<{ packages: RegExp; allowed: string[]; why: string }> = [
   { packages: /^(mongoose|mongodb|mongodb-memory-server)(\/|$)/, allowed: ["store"], why: "only store talks to the database" },
   { packages: /^(scimmy|scimmy-routers)(\/|$)/, allowed: ["scim", "http"], why: "only scim and http speak scimmy" },
+  { packages: /^prom-client(\/|$)/, allowed: ["metrics"], why: "only metrics holds the Prometheus registry" },
 ];
+
+/** Layers beside the stack: any layer may import them, and they import nothing of the project. */
+const BESIDE = new Set(["config", "metrics"]);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -94,8 +100,8 @@ function localRule(from: string, target: string): string | undefined {
   const fromLayer = layerOf(from);
   const toLayer = layerOf(target);
   if (COMPOSITION_ROOT.has(from)) return undefined;
-  if (fromLayer === "config") return toLayer === "config" ? undefined : "config imports nothing of the project";
-  if (toLayer === "config") return undefined;
+  if (BESIDE.has(fromLayer)) return toLayer === fromLayer ? undefined : `${fromLayer} imports nothing of the project`;
+  if (BESIDE.has(toLayer) && fromLayer !== "cli") return undefined;
   if (fromLayer === "cli") return CLI_MAY_IMPORT(target) ? undefined : "the CLI is an admin API client: config, domain and services/validate-payload only";
   if (toLayer === "cli" || COMPOSITION_ROOT.has(target)) return "only the composition root uses the CLI or the root";
   const fromRank = LAYER_RANK[fromLayer];

@@ -26,9 +26,10 @@ function request(overrides: Partial<Omit<TransitionRequest, "policy">> & { polic
   };
 }
 
+/** `<kind> refused: <reason>`, the kind being the transition refused (it labels /metrics' transition counter). */
 function refusalReason(decision: TransitionDecision): string {
   if (decision.outcome !== "refused") throw new Error(`expected a refusal, got ${decision.outcome}`);
-  return decision.refusal.reason;
+  return `${decision.kind} refused: ${decision.refusal.reason}`;
 }
 
 describe("decideTransition", () => {
@@ -42,7 +43,7 @@ describe("decideTransition", () => {
 
   it("refuses a deactivation whose after-image lacks a required field, before any guard [completeness]", () => {
     const decision = decideTransition(request({ after: { userName: "l" }, policy: { requiredProfileFields: ["name.givenName"] }, current: userFacts("L") }));
-    expect(refusalReason(decision)).to.equal("incompleteProfile");
+    expect(refusalReason(decision)).to.equal("deactivate refused: incompleteProfile");
   });
 
   it("counts values of the after-image in the completeness check [completeness]", () => {
@@ -51,7 +52,7 @@ describe("decideTransition", () => {
 
   it("refuses a reactivation of an incomplete profile [completeness on reactivate]", () => {
     const decision = decideTransition(request({ current: userFacts("L", { active: false }), afterActive: true, after: { userName: "l" }, policy: { requiredProfileFields: ["name.familyName"] } }));
-    expect(refusalReason(decision)).to.equal("incompleteProfile");
+    expect(refusalReason(decision)).to.equal("reactivate refused: incompleteProfile");
   });
 
   it("does not check completeness on removal [remove]", () => {
@@ -60,12 +61,12 @@ describe("decideTransition", () => {
   });
 
   it("refuses removing the owner and a leader under block [remove guards]", () => {
-    expect(refusalReason(decideTransition(request({ kind: "remove", facts: { ...FACTS, owner: userFacts("L") } })))).to.equal("ownerGuard");
-    expect(refusalReason(decideTransition(request({ kind: "remove", policy: { reassignReportsTo: "block" } })))).to.equal("leaderBlocked");
+    expect(refusalReason(decideTransition(request({ kind: "remove", facts: { ...FACTS, owner: userFacts("L") } })))).to.equal("remove refused: ownerGuard");
+    expect(refusalReason(decideTransition(request({ kind: "remove", policy: { reassignReportsTo: "block" } })))).to.equal("remove refused: leaderBlocked");
   });
 
   it("refuses a leader inside a bulk request [bulk]", () => {
-    expect(refusalReason(decideTransition(request({ initiator: { actor: "token-1", bulk: true, leaveDate: false } })))).to.equal("leaderInBulk");
+    expect(refusalReason(decideTransition(request({ initiator: { actor: "token-1", bulk: true, leaveDate: false } })))).to.equal("deactivate refused: leaderInBulk");
   });
 
   it("deactivates at once, as system:leave-date and without the completeness check, when the leave date has passed [leave date]", () => {
@@ -117,7 +118,7 @@ describe("previewOffboarding", () => {
     const preview = previewOffboarding(blocked, "deactivation");
     expect(preview.refusals.map((r) => r.reason)).to.deep.equal(["incompleteProfile", "leaderBlocked"]);
     expect(preview.refusals[0].missing).to.deep.equal(["name.givenName"]);
-    expect(refusalReason(decideTransition(blocked))).to.equal(preview.refusals[0].reason);
+    expect(refusalReason(decideTransition(blocked))).to.equal(`deactivate refused: ${preview.refusals[0].reason}`);
   });
 
   it("skips the completeness check for a removal [remove]", () => {

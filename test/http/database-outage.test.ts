@@ -62,6 +62,16 @@ describe("database outage over HTTP", function () {
     });
   });
 
+  it("answers /healthz and /readyz 503 [probes]", async () => {
+    await withDatabaseUnreachable(async () => {
+      const health = await request(`${server.url}/healthz`, "GET");
+      const ready = await request(`${server.url}/readyz`, "GET");
+      expect([health.status, health.body]).to.deep.equal([503, { status: "unavailable" }]);
+      expect([ready.status, ready.body]).to.deep.equal([503, { status: "unavailable" }]);
+    });
+    expect((await request(`${server.url}/readyz`, "GET")).status).to.equal(200);
+  });
+
   it("serves again once the database is back", async () => {
     const result = await tenant.scim("GET", `/Users/${userId}`);
     expect(result.status).to.equal(200);

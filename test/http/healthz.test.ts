@@ -14,3 +14,16 @@ describe("GET /healthz", () => {
     expect(result.body).to.deep.equal({ status: "ok" });
   });
 });
+
+describe("GET /readyz", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await sharedTestServer();
+  });
+
+  it("answers 200 ready without authentication while the database answers and the server is not draining", async () => {
+    const result = await request(`${server.url}/readyz`, "GET");
+    expect(result.status).to.equal(200);
+    expect(result.body).to.deep.equal({ status: "ready" });
+  });
+});

@@ -184,6 +184,8 @@ describe("GET /openapi.json", () => {
       expect((await admin("DELETE", `/administrators/${named.body.id}`)).status).to.equal(404);
       const health = await request(`${server.url}/healthz`, "GET");
       expectDescribed("GET", `${server.url}/healthz`, health);
+      expectDescribed("GET", `${server.url}/readyz`, await request(`${server.url}/readyz`, "GET"));
+      for (const token of [ADMIN_TOKEN, undefined]) expectDescribed("GET", `${server.url}/metrics`, await request(`${server.url}/metrics`, "GET", { token }));
     });
   });
 });

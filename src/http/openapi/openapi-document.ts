@@ -69,6 +69,7 @@ function components(): JsonSchema {
     securitySchemes: {
       scimToken: { type: "http", scheme: "bearer", description: "A tenant's SCIM token (POST /admin/v1/tenants/{t}/tokens)" },
       adminToken: { type: "http", scheme: "bearer", description: "ROSTER_ADMIN_TOKEN" },
+      metricsToken: { type: "http", scheme: "bearer", description: "ROSTER_METRICS_TOKEN: may scrape /metrics and nothing else" },
       pollToken: { type: "http", scheme: "bearer", description: "A poll subscription's token (shown once by POST /admin/v1/tenants/{t}/event-subscriptions)" },
     },
     schemas: {
@@ -240,6 +241,26 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         get: {
           summary: "Liveness and database reachability", operationId: "health", tags: ["Service"],
           responses: { "200": json("Up", { type: "object", properties: { status: { const: "ok" } } }, ["application/json"]), "503": json("The database is unreachable", { type: "object" }, ["application/json"]) },
+        },
+      },
+      "/readyz": {
+        get: {
+          summary: "Readiness: the database answers and the server is not draining (SIGTERM)", operationId: "ready", tags: ["Service"],
+          responses: {
+            "200": json("Ready for traffic", { type: "object", required: ["status"], properties: { status: { const: "ready" } } }, ["application/json"]),
+            "503": json("Draining, or the database is unreachable", { type: "object", required: ["status"], properties: { status: { enum: ["draining", "unavailable"] } } }, ["application/json"]),
+          },
+        },
+      },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics (text exposition format 0.0.4): requests, rate limits, transitions, cascades, database commands, process", operationId: "metrics", tags: ["Service"],
+          security: [{ metricsToken: [] }, { adminToken: [] }],
+          responses: {
+            "200": json("The metrics", { type: "string" }, ["text/plain"]),
+            "401": json("No valid metrics or admin token", ref("AdminError"), ["application/json"]),
+            "429": json("Too many failed attempts from this address: retry after the Retry-After header's seconds", ref("AdminError"), ["application/json"]),
+          },
         },
       },
       "/oauth/token": {

@@ -51,7 +51,8 @@ final class CommittingH2Backend extends H2Backend {
         "find", "getmore", "count", "distinct", "listcollections", "listindexes", "listdatabases",
         "ping", "hello", "ismaster", "buildinfo", "whatsmyuri", "serverstatus", "dbstats", "collstats",
         "getlasterror", "getparameter", "endsessions", "killcursors", "connectionstatus", "hostinfo",
-        "getcmdlineopts", "getlog", "explain", "getfreemonitoringstatus", "saslstart", "saslcontinue");
+        "getcmdlineopts", "getlog", "explain", "getfreemonitoringstatus", "saslstart", "saslcontinue",
+        RosterH2Database.INDEX_FILL_COMMAND.toLowerCase(Locale.ROOT));
 
     private final MVStore store;
     private final Durability durability;

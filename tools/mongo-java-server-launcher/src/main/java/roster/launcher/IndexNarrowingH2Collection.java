@@ -194,6 +194,16 @@ final class IndexNarrowingH2Collection extends H2Collection {
         return index.isFilled();
     }
 
+    /** In-memory indexes of this collection not yet filled; starts the background pass when there are any. */
+    synchronized int unfilledIndexes() {
+        int unfilled = 0;
+        for (Index<Object> index : getIndexes()) {
+            if (index instanceof InMemorySecondaryIndex secondary && !secondary.isFilled()) unfilled++;
+        }
+        if (unfilled > 0) fillInBackground();
+        return unfilled;
+    }
+
     /** An in-memory index added to an empty collection is complete: every write maintains it from now on. */
     @Override
     public synchronized void addIndex(Index<Object> index) {
