@@ -1,13 +1,6 @@
 import type { Express, Request } from "express";
 import { RouteSeries, unmatchedRequests } from "../metrics/request-metrics";
-
-/** The parts of express 4's router layers that name a route and where a router is mounted. */
-interface ExpressLayer {
-  route?: { path: string | string[] };
-  handle: { stack?: ExpressLayer[] };
-  regexp: RegExp & { fast_slash?: boolean };
-  keys: Array<{ name: string }>;
-}
+import { expressRoutes, type ExpressLayer } from "./express-routes";
 
 /**
  * The request metrics' route label of every express route: its full pattern
@@ -21,33 +14,12 @@ export class RouteTable {
   /** Reads every route of the app and the paths its routers are mounted at. */
   learn(app: Express): void {
     const router = (app as unknown as { _router?: { stack: ExpressLayer[] } })._router;
-    if (router) this.walk(router.stack, "");
+    if (!router) return;
+    for (const { route, paths } of expressRoutes(router.stack)) this.series.set(route, new RouteSeries(paths.join("|")));
   }
 
   /** The series a finished request counts in: its route's, or the one of requests no route matched. */
   seriesOf(req: Request): RouteSeries {
     return (req.route && this.series.get(req.route)) || unmatchedRequests;
   }
-
-  private walk(stack: ExpressLayer[], prefix: string): void {
-    for (const layer of stack) {
-      if (layer.route) {
-        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        this.series.set(layer.route, new RouteSeries(paths.map((path) => `${prefix}${path}`.replace(/(.)\/$/, "$1")).join("|")));
-      } else if (layer.handle.stack) {
-        this.walk(layer.handle.stack, prefix + mountPath(layer));
-      }
-    }
-  }
-}
-
-/** The path a router is mounted at, from express 4's layer regexp (`/tenants/:tenant`); the layer does not keep the string. */
-function mountPath(layer: ExpressLayer): string {
-  if (layer.regexp.fast_slash) return "";
-  let key = 0;
-  return layer.regexp.source
-    .replace(/^\^/, "")
-    .replace(/\\\/\?\(\?=\\\/\|\$\)$/, "")
-    .replace(/\(\?:\\\/\(\[\^\\?\/\]\+\?\)\)/g, () => `/:${layer.keys[key++]?.name ?? "param"}`)
-    .replace(/\\(.)/g, "$1");
 }

@@ -119,39 +119,24 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
     reportCascade: ({ error, ...report }) =>
       (report.outcome === "failed" ? logger.error({ err: error, ...report }, "cascade failed after the commit; the sweep will finish it") : logger.info(report, "cascade taken over by another process")),
   });
-  let running: Promise<void> | null = null;
-  let stopped = false;
   // deletions and group writes cut short are rare: looked for at start and once a minute, not at every tick
   let nextDeletionSweep = 0;
-  const tick = () => {
-    if (stopped || running) return;
-    running = (async () => {
-      const started = Date.now();
-      try {
-        const resumed = await resumeAbandonedTransitions(logger);
-        if (Date.now() >= nextDeletionSweep) {
-          nextDeletionSweep = Date.now() + DELETION_SWEEP_MS;
-          await finishTenantDeletions(logger);
-          // a group write cut off is finished by the group's next writer; this is for groups nobody writes again
-          await finishGroupWrites(logger);
-        }
-        const deactivated = await deactivateLeavers(logger);
-        logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");
-      } catch (error) {
-        logger.error({ err: error }, "background job failed");
-      } finally {
-        running = null;
+  return everyInterval(intervalMs, async () => {
+    const started = Date.now();
+    try {
+      const resumed = await resumeAbandonedTransitions(logger);
+      if (Date.now() >= nextDeletionSweep) {
+        nextDeletionSweep = Date.now() + DELETION_SWEEP_MS;
+        await finishTenantDeletions(logger);
+        // a group write cut off is finished by the group's next writer; this is for groups nobody writes again
+        await finishGroupWrites(logger);
       }
-    })();
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+      const deactivated = await deactivateLeavers(logger);
+      logger.debug({ ms: Date.now() - started, resumed, deactivated }, "background sweep");
+    } catch (error) {
+      logger.error({ err: error }, "background job failed");
+    }
+  });
 }
 
 /**
@@ -163,31 +148,40 @@ export function startJobs(logger: Logger, intervalMs: number): () => Promise<voi
  * taken over after ROSTER_LEASE_MS, and its pushes in flight are pushed again.
  */
 export function startEventDelivery(logger: Logger, intervalMs: number, settings: EventDeliverySettings): () => Promise<void> {
+  return everyInterval(intervalMs, async (stopped) => {
+    const runtime = getRuntime();
+    try {
+      while (!stopped() && (await fanOutEvents()) > 0);
+      // an idle tick costs two reads: the lease is taken only when something is due
+      if (stopped() || !(await hasDuePushes()) || !(await acquireLease("events:push", runtime.processId, runtime.leaseMs, runtime.now()))) return;
+      try {
+        for (;;) {
+          const { delivered, failed } = await pushDueEvents(settings);
+          if (delivered || failed) logger.info({ delivered, failed }, "pushed lifecycle events");
+          if (stopped() || delivered + failed === 0 || failed > 0) break;
+        }
+      } finally {
+        await releaseLease("events:push", runtime.processId);
+      }
+    } catch (error) {
+      logger.error({ err: error }, "delivering lifecycle events failed");
+    }
+  });
+}
+
+/**
+ * Runs `work` now and every `intervalMs` until stopped; returns the stopper, which waits for a
+ * run in progress. A run that outlasts the interval is not overlapped by the next one: the
+ * process would otherwise compete with itself for its own leases.
+ */
+function everyInterval(intervalMs: number, work: (stopped: () => boolean) => Promise<void>): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {
     if (stopped || running) return;
-    running = (async () => {
-      const runtime = getRuntime();
-      try {
-        while (!stopped && (await fanOutEvents()) > 0);
-        // an idle tick costs two reads: the lease is taken only when something is due
-        if (stopped || !(await hasDuePushes()) || !(await acquireLease("events:push", runtime.processId, runtime.leaseMs, runtime.now()))) return;
-        try {
-          for (;;) {
-            const { delivered, failed } = await pushDueEvents(settings);
-            if (delivered || failed) logger.info({ delivered, failed }, "pushed lifecycle events");
-            if (stopped || delivered + failed === 0 || failed > 0) break;
-          }
-        } finally {
-          await releaseLease("events:push", runtime.processId);
-        }
-      } catch (error) {
-        logger.error({ err: error }, "delivering lifecycle events failed");
-      } finally {
-        running = null;
-      }
-    })();
+    running = work(() => stopped).finally(() => {
+      running = null;
+    });
   };
   tick();
   const timer = setInterval(tick, intervalMs);
