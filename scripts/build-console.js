@@ -61,6 +61,6 @@ function ensureConsoleBuilt() {
   }
 }
 
-module.exports = { buildConsole, ensureConsoleBuilt };
+module.exports = { buildConsole, ensureConsoleBuilt, newestMtime };
 
 if (require.main === module) buildConsole();

@@ -6,19 +6,10 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
-const { ensureConsoleBuilt } = require("./build-console");
+const { ensureConsoleBuilt, newestMtime } = require("./build-console");
 
 const root = path.resolve(__dirname, "..");
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const dirent of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, dirent.name);
-    const mtime = dirent.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs;
-    if (mtime > newest) newest = mtime;
-  }
-  return newest;
-}
 
 function newestOf(dirs) {
   return Math.max(0, ...dirs.filter((dir) => fs.existsSync(dir)).map(newestMtime));
