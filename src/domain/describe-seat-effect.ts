@@ -10,6 +10,9 @@ export interface SeatEffectDecision {
  * tenant's seat, and the organization's only when no other of its tenants still
  * has the person (`otherTenants`).
  */
+/** stands in `otherTenants` for a tenant outside the caller's scope: the person is elsewhere, not where */
+export const HIDDEN_TENANT = "another tenant of the organization";
+
 export function describeSeatEffect(action: "deactivate" | "remove", tenant: string, organization: { id: string; otherTenants: string[] } | null): SeatEffectDecision {
   switch (action) {
     case "deactivate":
@@ -20,7 +23,7 @@ export function describeSeatEffect(action: "deactivate" | "remove", tenant: stri
       if (!others.length) {
         return { tenantFreed: true, organizationFreed: true, reason: `Removal frees their seat in tenant ${tenant} and in organization ${organization.id}, as no other tenant of it has them.` };
       }
-      const where = others.length === 1 ? `tenant ${others[0]}` : `tenants ${others.join(", ")}`;
+      const where = others.map((other) => (other === HIDDEN_TENANT ? other : `tenant ${other}`)).join(", ");
       return { tenantFreed: true, organizationFreed: false, reason: `Removal frees their seat in tenant ${tenant} but not in organization ${organization.id}: they are still in ${where}.` };
     }
     default: {

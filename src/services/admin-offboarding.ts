@@ -50,7 +50,7 @@ export async function planAdminOffboarding(ctx: ActionContext, userId: string, q
   const current = await getUser(ctx.tenant, userId);
   const choices = await checkedChoices(ctx.tenant, current, given);
   const plan = await previewAdminOffboarding(ctx, current, action, choices);
-  return viewPlan(ctx.tenant, current, action, plan, given);
+  return viewPlan(ctx.tenant, current, action, plan, given, ctx.tenantScope);
 }
 
 /**
@@ -113,8 +113,8 @@ function recordOf(given: OffboardingBody): TransitionRecord {
   return { ...(given.reason !== undefined ? { reason: given.reason } : {}), ...(Object.keys(choices).length ? { choices } : {}) };
 }
 
-async function viewPlan(tenant: string, user: UserDoc, action: OffboardingAction, plan: OffboardingPlan | null, given: OffboardingBody): Promise<OffboardingPlanView> {
-  const [credentials, groupIds, seats] = await Promise.all([listCredentials(tenant, user._id), groupIdsOf(tenant, user._id), seatEffect(tenant, user._id, action)]);
+async function viewPlan(tenant: string, user: UserDoc, action: OffboardingAction, plan: OffboardingPlan | null, given: OffboardingBody, scope?: readonly string[]): Promise<OffboardingPlanView> {
+  const [credentials, groupIds, seats] = await Promise.all([listCredentials(tenant, user._id), groupIdsOf(tenant, user._id), seatEffect(tenant, user._id, action, scope)]);
   const live = credentials.filter((credential) => !credential.revokedAt);
   const sessions = live.filter((credential) => credential.kind === "session").map((credential) => credential._id);
   const apiKeys = live.filter((credential) => credential.kind === "apiKey").map((credential) => credential._id);

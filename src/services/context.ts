@@ -10,6 +10,8 @@ export interface ActionContext {
   bulk: boolean;
   /** version from If-Match, when the client sent one (RFC 7644 §3.14) */
   ifMatch?: number;
+  /** the tenants an administrator may see (`["*"]` for all): what a plan may name of other tenants */
+  tenantScope?: readonly string[];
   /** unknown attribute names the tenant's policy ignored in this request: listed in its user.create/user.update entry */
   ignoredAttributes?: string[];
 }

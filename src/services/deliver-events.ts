@@ -147,7 +147,7 @@ async function pushOne(delivery: EventDeliveryDoc, subscription: EventSubscripti
       await updateDelivery(delivery._id, { status: "delivered", deliveredAt: getRuntime().now(), lastError: null }, { attempts: 1 });
       return true;
     }
-    error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+    error = `HTTP ${response.status}${pushErrorCode(text)}`;
   } catch (caught) {
     error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
   }
@@ -159,4 +159,18 @@ async function pushOne(delivery: EventDeliveryDoc, subscription: EventSubscripti
     { attempts: 1 },
   );
   return false;
+}
+
+/**
+ * The RFC 8935 §2.4 error code of a refused push (`{"err": "invalid_key", …}`), if the receiver
+ * gave one. Nothing else of the answer is kept: whoever may read deliveries must not be able to
+ * read an arbitrary service's response through a subscription URL pointed at it.
+ */
+function pushErrorCode(text: string): string {
+  try {
+    const err = (JSON.parse(text) as { err?: unknown }).err;
+    return typeof err === "string" && /^[a-z_]{1,40}$/.test(err) ? ` (${err})` : "";
+  } catch {
+    return "";
+  }
 }

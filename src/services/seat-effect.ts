@@ -1,6 +1,7 @@
-import { RosterError, describeSeatEffect } from "../domain";
+import { HIDDEN_TENANT, RosterError, describeSeatEffect } from "../domain";
 import { findOrganizationTenants } from "../store/organization-store";
 import { findLiveUser, hasLiveUserNamed } from "../store/user-store";
+import { inScope } from "../domain/admin-access";
 import { getSeats } from "./seats";
 
 export type OffboardingAction = "deactivate" | "remove";
@@ -26,7 +27,7 @@ export interface SeatEffect {
  * case-insensitively), those tenants listed in `otherTenants`; deactivation frees nothing.
  * One index lookup per other tenant of the organization. 404 for a removed or unknown user.
  */
-export async function seatEffect(tenant: string, userId: string, action: OffboardingAction): Promise<SeatEffect> {
+export async function seatEffect(tenant: string, userId: string, action: OffboardingAction, scope?: readonly string[]): Promise<SeatEffect> {
   const user = await findLiveUser(tenant, userId);
   if (!user) throw RosterError.notFound(`User ${userId} not found`);
   const seats = await getSeats(tenant);
@@ -35,6 +36,8 @@ export async function seatEffect(tenant: string, userId: string, action: Offboar
     for (const other of await findOrganizationTenants(seats.organization.id)) {
       if (other !== tenant && (await hasLiveUserNamed(other, user.userNameKey))) otherTenants.push(other);
     }
+    // an administrator of some tenants learns that the person is elsewhere, never where (issue #13: scope is not disclosed)
+    if (scope) otherTenants.splice(0, otherTenants.length, ...new Set(otherTenants.map((other) => (inScope({ tenants: [...scope] }, other) ? other : HIDDEN_TENANT))));
   }
   const decision = describeSeatEffect(action, tenant, seats.organization ? { id: seats.organization.id, otherTenants } : null);
   return {

@@ -1,5 +1,5 @@
 import type { Policy } from "../domain/types";
-import { AuditModel, CredentialModel, EventDeliveryModel, EventKeyModel, EventSubscriptionModel, GroupModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
+import { AdministratorModel, AuditModel, CredentialModel, EventDeliveryModel, EventKeyModel, EventSubscriptionModel, GroupModel, MembershipModel, OAuthAccessTokenModel, OAuthClientModel, TenantModel, TokenModel, TransitionModel, UserModel, type TenantDoc } from "./models";
 import { forgetTenantAccessTokens } from "./oauth-store";
 import { removeTenantFromOrganizationSeats } from "./organization-seat-store";
 import { distrustTenantTokens } from "./token-store";
@@ -75,6 +75,7 @@ export async function purgeTenantData(id: string): Promise<void> {
   for (const model of TENANT_DATA) await model.deleteMany({ tenant: id }).exec();
   // its people leave the organization's seats before the tenant document, which a resumed purge needs to find them
   if (organizationId) await removeTenantFromOrganizationSeats(organizationId, id);
+  await dropTenantFromAdministrators(id);
   await TenantModel.deleteOne({ _id: id, deletingSince: { $ne: null } }).exec();
 }
 
@@ -87,6 +88,12 @@ export async function hasTenantLeftovers(id: string): Promise<boolean> {
 /** Leftovers of a tenant id that has no tenant document: purged before the id is used again. */
 export async function purgeOrphanTenantData(id: string): Promise<void> {
   for (const model of TENANT_DATA) await model.deleteMany({ tenant: id }).exec();
+  await dropTenantFromAdministrators(id);
+}
+
+/** A deleted tenant leaves every administrator's scope: a tenant created later under the same id is not theirs. */
+async function dropTenantFromAdministrators(id: string): Promise<void> {
+  await AdministratorModel.updateMany({ tenants: id }, { $pull: { tenants: id } }).exec();
 }
 
 /** Deletes a tenant and everything it owns, its audit log included (SPEC §6): mark, then purge. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { checkOrganizationSeatAvailable, seatPerson } from "../../src/domain/check-seat";
-import { describeSeatEffect } from "../../src/domain/describe-seat-effect";
+import { HIDDEN_TENANT, describeSeatEffect } from "../../src/domain/describe-seat-effect";
 
 describe("describeSeatEffect", () => {
   it("frees nothing on deactivation [with and without an organization]", () => {
@@ -19,7 +19,8 @@ describe("describeSeatEffect", () => {
     expect(describeSeatEffect("remove", "eu", { id: "acme", otherTenants: [] })).to.include({ tenantFreed: true, organizationFreed: true });
     const kept = describeSeatEffect("remove", "eu", { id: "acme", otherTenants: ["us"] });
     expect(kept).to.deep.equal({ tenantFreed: true, organizationFreed: false, reason: "Removal frees their seat in tenant eu but not in organization acme: they are still in tenant us." });
-    expect(describeSeatEffect("remove", "eu", { id: "acme", otherTenants: ["apac", "us"] }).reason).to.include("tenants apac, us");
+    expect(describeSeatEffect("remove", "eu", { id: "acme", otherTenants: ["apac", "us"] }).reason).to.include("tenant apac, tenant us");
+    expect(describeSeatEffect("remove", "eu", { id: "acme", otherTenants: [HIDDEN_TENANT] }).reason).to.equal(`Removal frees their seat in tenant eu but not in organization acme: they are still in ${HIDDEN_TENANT}.`);
   });
 
   it("throws for an action it does not know [never]", () => {

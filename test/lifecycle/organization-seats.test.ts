@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import pino from "pino";
+import { HIDDEN_TENANT } from "../../src/domain/describe-seat-effect";
 import { RosterError } from "../../src/domain/roster-error";
 import { resumeAbandonedTransitions } from "../../src/jobs/run-jobs";
 import { seatEffect } from "../../src/services/seat-effect";
@@ -222,6 +223,28 @@ describe("Organization seats over SCIM", () => {
       expect(effect.reason).to.include(org).and.include(b.id).and.include(c.id);
       await remove(a, id);
       expect(await used(org)).to.equal(1);
+    });
+
+    it("names no tenant outside an administrator's scope in the plan's seat effect [issue #13: scope is not disclosed]", async () => {
+      const a = await freshTenant(server);
+      const b = await freshTenant(server);
+      const c = await freshTenant(server);
+      await organizationOf(null, a, b, c);
+      const id = await createUserId(a, "Hal");
+      await createUserId(b, "hal");
+      await createUserId(c, "HAL");
+      const viewer = await admin(server, "POST", "/administrators", { name: "A and B only", role: "viewer", tenants: [a.id, b.id] });
+      expect(viewer.status).to.equal(201);
+      try {
+        const plan = await admin(server, "GET", `/tenants/${a.id}/users/${id}/offboarding-plan?action=remove`, undefined, viewer.body.token);
+        expect(plan.status).to.equal(200);
+        expect(plan.body.seats.organization.otherTenants).to.have.members([b.id, HIDDEN_TENANT]);
+        expect(JSON.stringify(plan.body)).not.to.include(c.id);
+        const root = await admin(server, "GET", `/tenants/${a.id}/users/${id}/offboarding-plan?action=remove`);
+        expect(root.body.seats.organization.otherTenants).to.have.members([b.id, c.id]);
+      } finally {
+        await admin(server, "DELETE", `/administrators/${viewer.body.id}`);
+      }
     });
 
     it("frees the organization seat when no other tenant has the person; the outcome agrees", async () => {

@@ -12,7 +12,7 @@ import { locals } from "../request-context";
 export function adminContext(req: Request, res: Response): ActionContext {
   const { admin, requestId } = locals(res);
   if (!admin) throw new Error("adminContext called before authenticateAdmin");
-  return { tenant: req.params.tenant, actor: adminActor(admin), actorName: admin.name, requestId, bulk: false };
+  return { tenant: req.params.tenant, actor: adminActor(admin), actorName: admin.name, tenantScope: admin.tenants, requestId, bulk: false };
 }
 
 /** Every /tenants/{t}/… route answers 404 for an unknown tenant (SPEC §6); the log line names the tenant. */

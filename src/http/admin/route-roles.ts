@@ -65,7 +65,8 @@ export const ROUTE_ROLES: readonly RouteRole[] = [
   { method: "POST", path: "/tenants/:tenant/users/:id/erase", ...owner },
 
   { method: "GET", path: "/tenants/:tenant/organization", ...viewer },
-  { method: "PUT", path: "/tenants/:tenant/organization", ...owner },
+  // attaching spends another organization's seats and shows its counts: only administrators of every tenant
+  { method: "PUT", path: "/tenants/:tenant/organization", ...ownerOfAll },
   // an organization spans tenants: only administrators of every tenant see or change one
   { method: "GET", path: "/organizations", ...viewerOfAll },
   { method: "GET", path: "/organizations/*", ...viewerOfAll },
