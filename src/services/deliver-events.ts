@@ -5,6 +5,7 @@ import type { AuditDoc } from "../store/audit-store";
 import {
   clearEventsPending,
   countDeliveries,
+  deleteDeliveries,
   findAuditEntry,
   findDuePushes,
   findPendingEventEntries,
@@ -121,14 +122,14 @@ export async function pushDueEvents(settings: EventDeliverySettings): Promise<{ 
       if (!subscriptions.has(delivery.subscription)) subscriptions.set(delivery.subscription, undefined);
     }
   }
-  const outcomes = await Promise.all(due.map(async (delivery) => {
-    const subscription = subscriptions.get(delivery.subscription);
-    // a subscription deleted since: its deliveries go with it
-    if (!subscription?.url) return false;
-    return pushOne(delivery, subscription, settings);
-  }));
+  // owed to a subscription deleted since (a fan-out that raced the DELETE inserted them after it):
+  // they go with it, and never again fill a batch that would stall every tenant's pushes
+  const orphans = due.filter((delivery) => !subscriptions.get(delivery.subscription)?.url);
+  await deleteDeliveries(orphans.map((delivery) => delivery._id));
+  const owed = due.filter((delivery) => !orphans.includes(delivery));
+  const outcomes = await Promise.all(owed.map((delivery) => pushOne(delivery, subscriptions.get(delivery.subscription)!, settings)));
   const delivered = outcomes.filter(Boolean).length;
-  return { delivered, failed: due.length - delivered };
+  return { delivered, failed: owed.length - delivered };
 }
 
 async function pushOne(delivery: EventDeliveryDoc, subscription: EventSubscriptionDoc, settings: EventDeliverySettings): Promise<boolean> {

@@ -273,14 +273,12 @@ async function commitTransition(
   };
   await insertTransition(transition);
   next.lastTransition = transition._id;
-  let written = false;
-  try {
-    written = await replaceUserIfVersion(next, current.version);
-  } finally {
-    // the sweep fences the user's version before aborting, so an aborted transition never lands later
-    if (!written) await finishTransition(ctx.tenant, transition._id, "aborted");
-  }
+  // A write that throws may still have landed (a timeout after the server applied it): the
+  // transition then stays pending for the sweep, which fences the user's version and rolls it
+  // forward or aborts it. Only a write known not to have matched is aborted here.
+  const written = await replaceUserIfVersion(next, current.version);
   if (!written) {
+    await finishTransition(ctx.tenant, transition._id, "aborted");
     countTransition(TRANSITION_KINDS[action], "conflict");
     throw conflictFor(ctx);
   }

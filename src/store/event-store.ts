@@ -84,6 +84,11 @@ export async function findDelivery(tenant: string, subscription: string, jti: st
   return EventDeliveryModel.findOne({ tenant, _id: `${subscription}:${jti}` }).lean<EventDeliveryDoc>().exec();
 }
 
+/** Drops deliveries by id (owed to a subscription deleted while a fan-out was inserting them). */
+export async function deleteDeliveries(ids: string[]): Promise<void> {
+  if (ids.length) await EventDeliveryModel.deleteMany({ _id: { $in: ids } }).exec();
+}
+
 export async function updateDelivery(id: string, set: Partial<EventDeliveryDoc>, inc: Partial<Record<"attempts", number>> = {}): Promise<void> {
   await EventDeliveryModel.updateOne({ _id: id }, Object.keys(inc).length ? { $set: set, $inc: inc } : { $set: set }).exec();
 }

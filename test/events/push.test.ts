@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { createLocalJWKSet, jwtVerify, SignJWT, generateKeyPair, decodeProtectedHeader, type JSONWebKeySet } from "jose";
+import { insertDeliveries } from "../../src/store/event-store";
+import { EventDeliveryModel } from "../../src/store/models";
 import { freshTenant, sharedTestServer } from "../support/shared-server";
 import { createGroup, createUser, deactivatePatch, managedBy, reactivatePatch } from "../support/scim";
 import { startEventReceiver, type EventReceiver } from "../support/event-receiver";
@@ -56,6 +58,22 @@ describe("Lifecycle events: push (RFC 8935)", function () {
   });
   afterEach(async () => {
     while (receivers.length) await receivers.pop()!.close();
+  });
+
+  it("drops deliveries owed to a deleted subscription instead of letting them stall every push [fan-out racing a DELETE]", async () => {
+    const tenant = await freshTenant(server, "ev");
+    // what a fan-out that listed a subscription before its DELETE inserts after it: more than a push batch, all due long ago
+    const gone = `gone-${Date.now()}`;
+    const orphans = Array.from({ length: 60 }, (_, index) => ({
+      _id: `${gone}:${index}`, tenant: tenant.id, subscription: gone, delivery: "push" as const, jti: `orphan-${gone}-${index}`, events: [CREATE],
+      status: "pending" as const, attempts: 0, nextAttemptAt: new Date(0), lastError: null, createdAt: new Date(0), deliveredAt: null,
+    }));
+    await insertDeliveries(orphans);
+    const rx = await receiver();
+    await subscribe(tenant, rx);
+    await createUser(tenant, "after.the.orphans");
+    expect(await acceptedAtLeast(rx, 1)).to.have.length(1);
+    expect(await EventDeliveryModel.countDocuments({ subscription: gone }).exec()).to.equal(0);
   });
 
   it("pushes a SET signed with the tenant's key, verifiable against its JWKS, with the RFC 9967 claims", async () => {
