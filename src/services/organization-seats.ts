@@ -52,9 +52,21 @@ export async function claimOrganizationSeat(tenantId: string, user: UserDoc): Pr
 }
 
 /**
+ * The check before a rename writes anything: renaming a live user to a person who holds no
+ * seat of the organization takes a new seat, so a full organization refuses it like a create
+ * (otherwise create-a-shared-person-then-rename grows the pool without bound). Racing renames
+ * may both pass it, as racing creates pass {@link organizationSeatRefusal}: one seat over, not a loop.
+ */
+export async function renameSeatRefusal(organizationId: string | null | undefined, before: UserDoc, after: UserDoc): Promise<Refusal | null> {
+  const to = seatPerson(after);
+  if (to === null || to === seatPerson(before) || after.deletedAt) return null;
+  return organizationSeatRefusal(organizationId, to);
+}
+
+/**
  * After a write that may change who a live user is across the organization (a
  * rename, an erasure): the old person's seat loses this tenant, the new one's
- * gains it. Not a create: never refused, even above the limit. A removal's seat
+ * gains it. Not refused here ({@link renameSeatRefusal} is asked before the write). A removal's seat
  * is given back by its cascade instead ({@link releaseRemovedUserSeat}), which
  * a crash cannot skip.
  */

@@ -26,7 +26,7 @@ import { hashPassword } from "./hash-password";
 import { loadOffboardingFacts, userFacts } from "./offboarding-input";
 import { runCascade } from "./run-cascade";
 import { insertUserWithinSeats } from "./take-seats";
-import { moveOrganizationSeat } from "./organization-seats";
+import { moveOrganizationSeat, renameSeatRefusal } from "./organization-seats";
 import { loadTenantSettings, type TenantSettings } from "./tenant-policy";
 
 export { LEAVE_DATE_ACTOR };
@@ -200,6 +200,8 @@ async function applyDecision(ctx: ActionContext, kind: "update" | "remove", curr
     next.leaveDateRefusedFor = refusal.leaveDate;
   }
 
+  const seatRefusal = kind === "remove" ? null : await renameSeatRefusal(settings.tenant.organizationId, current, next);
+  if (seatRefusal) throw RosterError.fromRefusal(seatRefusal);
   const change = kind === "remove" ? (current.active ? { before: { active: true }, after: { active: false } } : { before: {}, after: {} }) : diffForAudit(userDocToScim(current), userDocToScim(next));
   if (decision.outcome === "update") {
     if (!Object.keys(change.after).length && !Object.keys(change.before).length && next.passwordHash === current.passwordHash) return current;

@@ -111,22 +111,38 @@ describe("Organization seats over SCIM", () => {
     expect(await used(org)).to.equal(1);
   });
 
-  it("moves the seat with a rename and an erasure, and never refuses them [not a create]", async () => {
+  it("moves the seat with a rename and an erasure; an erasure is never refused, even in a full organization", async () => {
     const a = await freshTenant(server);
     const b = await freshTenant(server);
-    const org = await organizationOf(1, a, b);
+    const org = await organizationOf(2, a, b);
     const inA = await createUserId(a, "sam");
     const inB = await createUserId(b, "SAM");
     expect(await used(org)).to.equal(1);
     const renamed = await b.scim("PUT", `/Users/${inB}`, userBody("samantha"));
     expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
-    expect(await used(org), "two people now, above the limit").to.equal(2);
+    expect(await used(org), "two people now, the limit").to.equal(2);
     expect(await distinctPeople(a, b)).to.equal(2);
     await deactivate(a, inA);
     expect((await a.admin("POST", `/users/${inA}/erase`)).status).to.equal(200);
     expect(await used(org), "the erased user keeps a seat as deleted-<id>").to.equal(2);
     expect(await distinctPeople(a, b)).to.equal(2);
     expectScimError(await a.scim("POST", "/Users", userBody("sam")), 403);
+  });
+
+  it("refuses, like a create, a rename that would take a new seat of a full organization [create a shared person, then rename]", async () => {
+    const a = await freshTenant(server);
+    const b = await freshTenant(server);
+    const org = await organizationOf(1, a, b);
+    await createUserId(a, "ida");
+    const shared = await createUserId(b, "IDA");
+    expect(await used(org)).to.equal(1);
+    const rename = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "userName", value: "ida.second" }] };
+    expectScimError(await b.scim("PATCH", `/Users/${shared}`, rename), 403);
+    expect((await b.scim("GET", `/Users/${shared}`)).body.userName).to.equal("IDA");
+    expect(await used(org)).to.equal(1);
+    // a rename within the same person (case only) takes no seat and goes through
+    const recase = { ...rename, Operations: [{ op: "replace", path: "userName", value: "Ida" }] };
+    expect((await b.scim("PATCH", `/Users/${shared}`, recase)).status).to.equal(200);
   });
 
   it("never goes over the limit with concurrent creates across two tenants [distinct and shared people]", async function () {
