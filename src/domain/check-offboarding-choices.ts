@@ -13,6 +13,8 @@ export interface ChoiceFacts {
   groupIdsLed: string[];
   /** each named lead (successor and reassign values) as found in the tenant; null when there is no such live user */
   leads: ReadonlyMap<string, UserFacts | null>;
+  /** the current manager of each user on the chains above the named leads, as far as they were read */
+  managers?: ReadonlyMap<string, string | null>;
 }
 
 /**
@@ -39,6 +41,34 @@ export function checkOffboardingChoices(choices: OffboardingChoices, facts: Choi
     const path = `/reassign/groups/${pointerToken(groupId)}`;
     if (!groups.has(groupId)) errors.push({ path, message: `group ${groupId} is not led by user ${facts.leaverId}` });
     else checkLead(path, leadId);
+  }
+  if (!errors.length) errors.push(...managerCycles(choices, facts, reports));
+  return errors;
+}
+
+/**
+ * A report handed to a lead who is below them (the lead's chain of managers, after the
+ * hand-over, reaches the report) would make a manager cycle: refused on the choice that names
+ * the lead. Reports the administrator leaves to the policy end a chain here (the policy's pick
+ * is above the leaver), so this never refuses what the policy alone would do.
+ */
+function managerCycles(choices: OffboardingChoices, facts: ChoiceFacts, reports: ReadonlySet<string>): ChoiceError[] {
+  const chosenLead = (reportId: string) => choices.reports?.get(reportId) ?? choices.successor;
+  const managerAfter = (userId: string): string | null => (reports.has(userId) ? chosenLead(userId) ?? null : facts.managers?.get(userId) ?? null);
+  const errors: ChoiceError[] = [];
+  for (const reportId of reports) {
+    const leadId = chosenLead(reportId);
+    // a successor who is one of the reports is not made their own manager (planOffboarding clears it)
+    if (leadId === undefined || leadId === reportId) continue;
+    const seen = new Set<string>();
+    for (let at: string | null = leadId; at !== null && !seen.has(at); at = managerAfter(at)) {
+      if (at === reportId) {
+        const path = choices.reports?.has(reportId) ? `/reassign/reports/${pointerToken(reportId)}` : "/successor";
+        errors.push({ path, message: `user ${leadId} is below user ${reportId} in the reporting line: leading them would make a manager cycle` });
+        break;
+      }
+      seen.add(at);
+    }
   }
   return errors;
 }

@@ -1,4 +1,4 @@
-import { RosterError, checkOffboardingChoices, type OffboardingChoices, type OffboardingPlan, type Refusal } from "../domain";
+import { RosterError, checkOffboardingChoices, type OffboardingChoices, type OffboardingPlan, type Refusal, type UserFacts } from "../domain";
 import type { UserDoc } from "../store/documents";
 import { listCredentials } from "../store/credential-store";
 import { findGroups } from "../store/group-store";
@@ -10,6 +10,9 @@ import { seatEffect, type OffboardingAction, type SeatEffect } from "./seat-effe
 import { loadTenantSettings } from "./tenant-policy";
 import { ConcurrentWrite, getUser, previewAdminOffboarding, transitionByAdmin, type AdminAction, type TransitionRecord } from "./user-service";
 import { invalidPayload, validatePayload } from "./validate-payload";
+
+/** How many levels above the named leads a manager-cycle check reads. */
+const MAX_REPORTING_LINE = 32;
 
 /** The body of POST …/users/{id}/deactivate and …/remove, and of POST …/offboarding-plan (schemas/admin-offboarding.schema.json). */
 export interface OffboardingBody {
@@ -97,9 +100,23 @@ async function checkedChoices(tenant: string, leaver: UserDoc, given: Offboardin
     reportIds: facts.reportIds,
     groupIdsLed: facts.groupIdsLed,
     leads: new Map([...named].map((id) => [id, found.get(id) ?? null])),
+    managers: await managersAbove(tenant, [...found.values()]),
   });
   if (errors.length) throw invalidPayload(errors);
   return choices;
+}
+
+/** The reporting lines above `users`, read a level at a time (bounded: a line longer than this is cut, never looped). */
+async function managersAbove(tenant: string, users: UserFacts[]): Promise<Map<string, string | null>> {
+  const managers = new Map<string, string | null>(users.map((user) => [user.id, user.managerId]));
+  let frontier = users.map((user) => user.managerId).filter((id): id is string => id !== null && !managers.has(id));
+  for (let level = 0; frontier.length && level < MAX_REPORTING_LINE; level++) {
+    const above = await findLiveUsers(tenant, [...new Set(frontier)]);
+    for (const id of frontier) managers.set(id, null);
+    for (const user of above) managers.set(user._id, userFacts(user).managerId);
+    frontier = above.map((user) => userFacts(user).managerId).filter((id): id is string => id !== null && !managers.has(id));
+  }
+  return managers;
 }
 
 /** The choices as the audit entries record them: as given, without the reason (recorded beside them). */

@@ -116,6 +116,20 @@ describe("POST /admin/v1/tenants/:tenant/users/:id/deactivate|remove|reactivate"
     expect(await auditOf(t.tenant, `target=${t.leader}`)).to.have.length(1); // user.create only
   });
 
+  it("refuses choices that would make a manager cycle, and changes nothing [mutual reports, a report's report as successor]", async () => {
+    const t = await leaderWithTeam(server);
+    const [r1, r2] = t.reports;
+    const mutual = await t.tenant.admin("POST", `/users/${t.leader}/deactivate`, { reassign: { reports: { [r1]: r2, [r2]: r1 } } });
+    expect(mutual.status, JSON.stringify(mutual.body)).to.equal(400);
+    expect(mutual.body.errors.map((error: { path: string }) => error.path)).to.have.members([`/reassign/reports/${r1}`, `/reassign/reports/${r2}`]);
+    const underling = (await createUser(t.tenant, "under-r1", managedBy(r1))).id;
+    const below = await t.tenant.admin("POST", `/users/${t.leader}/deactivate`, { successor: underling });
+    expect(below.status, JSON.stringify(below.body)).to.equal(400);
+    expect(below.body.errors).to.deep.equal([{ path: "/successor", message: `user ${underling} is below user ${r1} in the reporting line: leading them would make a manager cycle` }]);
+    expect((await getUser(t.tenant, t.leader)).body.active).to.equal(true);
+    for (const report of t.reports) expect(managerOf((await getUser(t.tenant, report)).body)).to.equal(t.leader);
+  });
+
   it("refuses a lead from another tenant as not a user of this one [tenant isolation]", async () => {
     const t = await leaderWithTeam(server);
     const other = await freshTenant(server, "other");

@@ -26,6 +26,18 @@ describe("checkOffboardingChoices", () => {
     ]);
   });
 
+  it("refuses a lead below the report in the reporting line: no manager cycle [two reports as each other's lead, a report of a report as successor]", () => {
+    const mutual = { reports: new Map([["R1", "R2"], ["R2", "R1"]]) };
+    const both = checkOffboardingChoices(mutual, facts({ R1: userFacts("R1"), R2: userFacts("R2") }));
+    expect(both.map((error) => error.path)).to.have.members(["/reassign/reports/R1", "/reassign/reports/R2"]);
+    expect(both[0].message).to.include("manager cycle");
+    // X reports to R1: as everyone's successor X would manage R1, who manages X
+    const below = checkOffboardingChoices({ successor: "X" }, { ...facts({ X: userFacts("X", { managerId: "R1" }) }), managers: new Map([["X", "R1"]]) });
+    expect(below).to.deep.equal([{ path: "/successor", message: "user X is below user R1 in the reporting line: leading them would make a manager cycle" }]);
+    // one report leading the other is fine when the other goes elsewhere; a successor who is a report is not their own manager
+    expect(checkOffboardingChoices({ successor: "R2", reports: new Map([["R1", "R2"]]) }, facts({ R2: userFacts("R2") }))).to.deep.equal([]);
+  });
+
   it("names each key that is not a report or a group led, the leader itself included", () => {
     const choices = { reports: new Map([["X", "S"], ["L", "S"], ["a/b~c", "S"]]), groups: new Map([["G2", "S"]]) };
     const errors = checkOffboardingChoices(choices, facts({ S: userFacts("S") }));
