@@ -59,7 +59,7 @@ export async function claimOrganizationSeat(tenantId: string, user: UserDoc): Pr
  */
 export async function renameSeatRefusal(organizationId: string | null | undefined, before: UserDoc, after: UserDoc): Promise<Refusal | null> {
   const to = seatPerson(after);
-  if (to === null || to === seatPerson(before) || after.deletedAt) return null;
+  if (to === null || to === seatPerson(before)) return null;
   return organizationSeatRefusal(organizationId, to);
 }
 
