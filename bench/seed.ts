@@ -195,8 +195,10 @@ export async function seedTenant(plan: SeedPlan): Promise<Seeded> {
     memberships += batch.length;
     batch = [];
   };
+  // each membership carries its group's name, as the server's own writes store it
+  const groupNames = new Map(groups.map((group) => [group._id, group.displayName]));
   const member = async (groupId: string, userId: string) => {
-    batch.push({ _id: `${groupId}:${userId}`, tenant, groupId, userId, created: now });
+    batch.push({ _id: `${groupId}:${userId}`, tenant, groupId, userId, created: now, display: groupNames.get(groupId) });
     if (batch.length >= BATCH) await flush();
   };
   let bigGroupSize = 0;

@@ -18,7 +18,19 @@ import {
   type MembersClaim,
   type StoredGroup,
 } from "../store/group-store";
-import { addMembers, groupIdsOf, insertMembersFor, liveUserIdsAmong, memberIdsOf, membersAmong, removeAllMembers, removeMembers, removeUserFromGroups } from "../store/membership-store";
+import {
+  addMembers,
+  forgetMembershipNames,
+  groupIdsOf,
+  insertMembersFor,
+  liveUserIdsAmong,
+  memberIdsOf,
+  membersAmong,
+  removeAllMembers,
+  removeMembers,
+  removeUserFromGroups,
+  renameMemberships,
+} from "../store/membership-store";
 import { newId } from "../store/new-id";
 import { getRuntime, type ActionContext } from "./context";
 import { ConcurrentWrite } from "./user-service";
@@ -56,7 +68,7 @@ export async function createGroup(ctx: ActionContext, instance: ScimJson): Promi
   const members = memberIdsIn(instance);
   await requireUsers(ctx.tenant, members);
   const doc: GroupDoc = { ...attributes, _id: newId(), tenant: ctx.tenant, version: 1, created: now, lastModified: now };
-  const claim = newClaim(ctx, now, "group.create", diffForAudit({}, groupDocToScim(doc)), { added: members, removed: [] });
+  const claim = { ...newClaim(ctx, now, "group.create", diffForAudit({}, groupDocToScim(doc)), { added: members, removed: [] }), display: doc.displayName };
   // the group document first, with the whole write as its claim: a displayName clash (409) leaves
   // nothing behind, and a crash leaves a claim that the next writer or the sweep finishes
   await insertGroup({ ...doc, membersClaim: claim });
@@ -128,6 +140,7 @@ export async function writeGroup(ctx: ActionContext, id: string, write: GroupWri
       const changes = adding?.length || delta.added.length || delta.removed.length || Object.keys(change.after).length || Object.keys(change.before).length;
       const claim = changes ? newClaim(ctx, now, "group.update", change, delta) : undefined;
       if (claim && adding?.length) claim.adding = adding;
+      if (claim) Object.assign(claim, { display: next.displayName, renamed: next.displayName !== current.displayName });
       if (!(await claimGroupWrite(ctx.tenant, id, current.version, { attributes, lastModified: now, claim }, clock))) {
         if (ctx.ifMatch !== undefined) throw RosterError.preconditionFailed();
         continue;
@@ -201,6 +214,7 @@ export async function removeGroup(ctx: ActionContext, id: string): Promise<void>
       const current = await readUnclaimedGroup(ctx.tenant, id);
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== current.version) throw RosterError.preconditionFailed();
       const now = getRuntime().now();
+      await forgetMembershipNames(ctx.tenant, id);
       // no claim can be taken on a deleted group: its memberships are then nobody else's to change
       if (!(await deleteGroupIfVersion(ctx.tenant, id, current.version, now))) {
         if (ctx.ifMatch !== undefined) throw RosterError.preconditionFailed();
@@ -259,8 +273,9 @@ async function finishClaimedWrite(tenant: string, groupId: string, claim: Member
 async function applyClaimedWrite(tenant: string, groupId: string, claim: MembersClaim, again = false): Promise<void> {
   await removeMembers(tenant, groupId, claim.removed);
   getRuntime().injectFault?.("group-members", groupId);
-  await addMembers(tenant, groupId, claim.added, claim.at);
-  const added = claim.adding ? await insertMembersFor(tenant, groupId, claim.adding, claim.at, claim.token, again) : [];
+  await addMembers(tenant, groupId, claim.added, claim.at, claim.display);
+  const added = claim.adding ? await insertMembersFor(tenant, groupId, claim.adding, claim.at, claim.token, again, claim.display) : [];
+  if (claim.renamed && claim.display !== undefined) await renameMemberships(tenant, groupId, claim.display);
   getRuntime().injectFault?.("group-audit", groupId);
   const entry = claimAuditEntry(tenant, groupId, added.length ? { ...claim, added: [...claim.added, ...added] } : claim);
   if (entry) await appendAudit(entry);

@@ -90,4 +90,10 @@ export interface MembershipDoc {
   groupId: string;
   userId: string;
   created: Date;
+  /**
+   * The group's displayName, copied so a user's `groups` attribute is read with the memberships
+   * alone (one round trip per lookup); kept by the group's claimed writes, absent on memberships
+   * written before it existed and while the group is being deleted (readers then ask the group).
+   */
+  display?: string;
 }

@@ -43,6 +43,10 @@ export interface MembersClaim {
    * learnt from the insert itself (membership-store insertMembersFor), not from a read before.
    */
   adding?: string[];
+  /** the group's displayName once this write is done: what its memberships carry (MembershipDoc.display) */
+  display?: string;
+  /** whether this write renames the group, so its existing memberships get the new name */
+  renamed?: boolean;
   /**
    * The audit entry (id: the token) without its member lists, which are `removed` (before) and
    * `added` (after); before/after are stored as path/value pairs (audit-store encodeChange).

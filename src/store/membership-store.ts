@@ -1,3 +1,4 @@
+import type { MembershipDoc } from "./documents";
 import { GroupModel, MembershipModel, UserModel } from "./models";
 import { isDuplicateKey } from "./translate-store-error";
 
@@ -6,6 +7,24 @@ const CHUNK = 5000;
 
 function membershipId(groupId: string, userId: string): string {
   return `${groupId}:${userId}`;
+}
+
+function membershipDoc(tenant: string, groupId: string, userId: string, created: Date, display: string | undefined): MembershipDoc {
+  return { _id: membershipId(groupId, userId), tenant, groupId, userId, created, ...(display !== undefined ? { display } : {}) };
+}
+
+/** Gives a renamed group's memberships its new name (idempotent, so also a claim's roll-forward). */
+export async function renameMemberships(tenant: string, groupId: string, display: string): Promise<void> {
+  await MembershipModel.collection.updateMany({ tenant, groupId, display: { $ne: display } } as never, { $set: { display } } as never);
+}
+
+/**
+ * Takes the group's name off its memberships before the group is deleted, so a deletion cut
+ * short between the group and its memberships leaves memberships whose readers ask the (gone)
+ * group, and name no group, instead of naming a deleted one.
+ */
+export async function forgetMembershipNames(tenant: string, groupId: string): Promise<void> {
+  await MembershipModel.collection.updateMany({ tenant, groupId, display: { $exists: true } } as never, { $unset: { display: "" } } as never);
 }
 
 function chunksOf<T>(items: T[]): T[][] {
@@ -18,10 +37,10 @@ function chunksOf<T>(items: T[]): T[][] {
  * Adds members one document each; an existing membership is left as is, so
  * concurrent adds of different members never lose one (SPEC §3 Group membership at scale).
  */
-export async function addMembers(tenant: string, groupId: string, userIds: string[], now: Date): Promise<number> {
+export async function addMembers(tenant: string, groupId: string, userIds: string[], now: Date, display?: string): Promise<number> {
   let inserted = 0;
   for (const chunk of chunksOf([...new Set(userIds)])) {
-    const docs = chunk.map((userId) => ({ _id: membershipId(groupId, userId), tenant, groupId, userId, created: now }));
+    const docs = chunk.map((userId) => membershipDoc(tenant, groupId, userId, now, display));
     try {
       inserted += (await MembershipModel.collection.insertMany(docs as never[], { ordered: false })).insertedCount;
     } catch (error) {
@@ -41,11 +60,11 @@ export async function addMembers(tenant: string, groupId: string, userIds: strin
  * is finished again after a crash, those an earlier attempt of the same write created. So a
  * write that only adds never needs to look its members up first (see writeGroup).
  */
-export async function insertMembersFor(tenant: string, groupId: string, userIds: string[], now: Date, claimToken: string, again: boolean): Promise<string[]> {
+export async function insertMembersFor(tenant: string, groupId: string, userIds: string[], now: Date, claimToken: string, again: boolean, display?: string): Promise<string[]> {
   const added: string[] = [];
   const unique = [...new Set(userIds)];
   for (const chunk of chunksOf(unique)) {
-    const docs = chunk.map((userId) => ({ _id: membershipId(groupId, userId), tenant, groupId, userId, created: now, claim: claimToken }));
+    const docs = chunk.map((userId) => ({ ...membershipDoc(tenant, groupId, userId, now, display), claim: claimToken }));
     const duplicates = new Set<number>();
     try {
       await MembershipModel.collection.insertMany(docs as never[], { ordered: false });
@@ -120,22 +139,6 @@ export async function groupIdsOf(tenant: string, userId: string): Promise<string
   return rows.map((row) => row.groupId);
 }
 
-/** Memberships of several users at once, for the `groups` attribute of a list page. */
-export async function groupIdsOfUsers(tenant: string, userIds: string[]): Promise<Map<string, string[]>> {
-  const byUser = new Map<string, string[]>();
-  if (!userIds.length) return byUser;
-  // read with every list page and filter lookup: the driver's call, without mongoose's query building
-  // one user (a lookup's page): exactly the keys of the {tenant, userId} index, which mongo-java-server uses only then
-  const users = userIds.length === 1 ? userIds[0] : { $in: userIds };
-  const rows = (await MembershipModel.collection.find({ tenant, userId: users } as never, { projection: { groupId: 1, userId: 1, _id: 0 } }).toArray()) as unknown as Array<{ userId: string; groupId: string }>;
-  for (const row of rows) {
-    const groupIds = byUser.get(row.userId);
-    if (groupIds) groupIds.push(row.groupId);
-    else byUser.set(row.userId, [row.groupId]);
-  }
-  return byUser;
-}
-
 /** A group a user is a member of, as the user's `groups` attribute names it. */
 export interface GroupOfUser {
   value: string;
@@ -143,22 +146,36 @@ export interface GroupOfUser {
 }
 
 /**
- * The groups of several users at once (a list page, or one user read): their memberships, then
- * the names of those groups, two round trips for any number of users. (A `$lookup` would be one,
- * but mongo-java-server runs an aggregation's `$match` without its index: 50 ms a user at 5,000 users.)
+ * The groups of several users at once (a list page, or one user read): one round trip, the
+ * memberships carrying their group's name. Memberships without it (written before the name was
+ * copied, or of a group being deleted) get it from their groups in a second round trip, and name
+ * no group when it is gone. (A `$lookup` would be one trip too, but mongo-java-server runs an
+ * aggregation's `$match` without its index: 50 ms a user at 5,000 users.)
  */
 export async function groupsOfUsers(tenant: string, userIds: string[]): Promise<Map<string, GroupOfUser[]>> {
   const byUser = new Map<string, GroupOfUser[]>();
-  const memberships = await groupIdsOfUsers(tenant, userIds);
-  const groupIds = [...new Set([...memberships.values()].flat())];
-  if (!groupIds.length) return byUser;
+  if (!userIds.length) return byUser;
+  // read with every list page and filter lookup: the driver's call, without mongoose's query building
+  // one user (a lookup's page): exactly the keys of the {tenant, userId} index, which mongo-java-server uses only then
+  const users = userIds.length === 1 ? userIds[0] : { $in: userIds };
+  const rows = (await MembershipModel.collection.find({ tenant, userId: users } as never, { projection: { groupId: 1, userId: 1, display: 1, _id: 0 } }).toArray()) as unknown as Array<Pick<MembershipDoc, "userId" | "groupId" | "display">>;
+  const unnamed = [...new Set(rows.filter((row) => typeof row.display !== "string").map((row) => row.groupId))];
+  const names = unnamed.length ? await groupNames(tenant, unnamed) : new Map<string, string>();
+  for (const row of rows) {
+    const display = typeof row.display === "string" ? row.display : names.get(row.groupId);
+    if (display === undefined) continue;
+    const groups = byUser.get(row.userId);
+    if (groups) groups.push({ value: row.groupId, display });
+    else byUser.set(row.userId, [{ value: row.groupId, display }]);
+  }
+  return byUser;
+}
+
+async function groupNames(tenant: string, groupIds: string[]): Promise<Map<string, string>> {
   // one id: exactly the keys of the {tenant, _id} index, which mongo-java-server uses only then
   const query = { tenant, _id: groupIds.length === 1 ? groupIds[0] : { $in: groupIds } };
   const groups = (await GroupModel.collection.find(query as never, { projection: { displayName: 1 } }).toArray()) as unknown as Array<{ _id: string; displayName: string }>;
-  const names = new Map(groups.map((group) => [group._id, group.displayName]));
-  // a membership whose group is gone (a deletion cut short) names no group
-  for (const [userId, ids] of memberships) byUser.set(userId, ids.filter((id) => names.has(id)).map((id) => ({ value: id, display: names.get(id)! })));
-  return byUser;
+  return new Map(groups.map((group) => [group._id, group.displayName]));
 }
 
 /** Removes one user's memberships of these groups, by membership `_id` (see removeMembers), in one round trip per chunk. */

@@ -37,7 +37,8 @@ export const mochaHooks: RootHookObject = {
       log: logToStderr,
       config: loadConfig({ MONGODB_URI: process.env.MONGODB_URI, MONGOMS_SYSTEM_BINARY: process.env.MONGOMS_SYSTEM_BINARY, ROSTER_DB: process.env.ROSTER_DB }),
     });
-    await mongoose.connect(database.uri, { dbName: TEST_DB_NAME, serverSelectionTimeoutMS: 10_000 });
+    // command monitoring on, as the server connects in production (/metrics, and the operation-count tests)
+    await mongoose.connect(database.uri, { dbName: TEST_DB_NAME, serverSelectionTimeoutMS: 10_000, monitorCommands: true });
   },
 
   async afterAll(this: Context) {

@@ -8,6 +8,7 @@ const membershipSchema = new Schema<MembershipDoc>(
     groupId: { type: String, required: true },
     userId: { type: String, required: true },
     created: { type: Date, required: true },
+    display: { type: String },
   },
   { versionKey: false, collection: "memberships", autoIndex: false },
 );
