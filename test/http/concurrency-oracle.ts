@@ -96,8 +96,10 @@ export async function runConcurrencyOracle(options: OracleOptions): Promise<Orac
       members.add(value);
     }
   }
+  const membersOf = new Map<string, string[]>();
   for (const group of groups) {
     const actual = await memberIdsOf(setup, group);
+    membersOf.set(group, actual);
     const expected = [...(replayed.get(group) ?? [])].sort();
     const missing = expected.filter((id) => !actual.includes(id));
     const extra = actual.filter((id) => !expected.includes(id));
@@ -105,6 +107,16 @@ export async function runConcurrencyOracle(options: OracleOptions): Promise<Orac
       lostUpdates += missing.length + extra.length;
       violations.push(`members of ${group}: ${missing.length} replayed but absent, ${extra.length} present but not replayed`);
     }
+  }
+
+  // a user's `groups` names exactly the groups holding it, each by its name now, however renames and member writes raced
+  const names = new Map<string, string>();
+  for (const group of groups) names.set(group, (await setup.scim("GET", `/Groups/${group}?attributes=displayName`)).body.displayName);
+  for (const user of users) {
+    const shown = ((await setup.scim("GET", `/Users/${user}?attributes=groups`)).body.groups ?? []) as Array<{ value: string; display: string }>;
+    const expected = groups.filter((group) => membersOf.get(group)?.includes(user)).map((group) => `${group}=${names.get(group)}`).sort();
+    const actual = shown.map((group) => `${group.value}=${group.display}`).sort();
+    if (expected.join() !== actual.join()) violations.push(`groups of ${user}: shown ${actual.join(", ") || "none"}, the groups say ${expected.join(", ") || "none"}`);
   }
 
   // a user's `active` is that of the last transition the audit log records
