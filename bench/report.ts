@@ -172,7 +172,7 @@ export function renderReport(run: BenchRun): { markdown: string; summary: string
     if (!entry) continue;
     const counts = Object.entries(entry.byCommand).filter(([command]) => command === "count" || command === "aggregate");
     targets.push({
-      name: `no countDocuments (count / aggregate commands) when the page already tells the total: ${entry.label}`,
+      name: `no countDocuments (count / aggregate commands) when the page already tells the total: ${LOOKUP_LABEL[key as LookupKind]}`,
       goal: "none",
       measured: counts.length ? counts.map(([command, value]) => `${command} ${fmtOps(value)}`).join(", ") : "none",
       met: !counts.length,
