@@ -12,13 +12,17 @@ import { awaitIndexFill } from "./await-index-fill";
 import { parseOptions } from "./options";
 import { cpuSeconds, findDatabasePid, machineCpuSeconds } from "./process-cpu";
 import { renderReport, type BenchRun, type ScenarioRun } from "./report";
-import { runPeers } from "./peers/run-peers";
+import { PEER_SCENARIOS, runPeers } from "./peers/run-peers";
 import { buildScenarios, probeScenario, requestsFor, runScenario, warmUpScenario, type HttpScenario } from "./scenarios";
 import { growUsers, seedTenant } from "./seed";
 import { startServerProcess } from "./server-process";
+import { countOperations } from "./db-operations";
+import { randomBytes } from "node:crypto";
 
 const DATABASE_NAME = "roster_bench";
 const LOOKUPS: LookupKind[] = ["userName", "externalId", "email"];
+/** the issue's smaller size for the side-by-side comparison (it asks for 5,000 and 100,000 users) */
+const PEERS_SMALL_USERS = 5_000;
 /** the fill took 13 s at 100,000 users after a restart (README "Database"); past this the run goes on */
 const INDEX_FILL_TIMEOUT_MS = 120_000;
 /** untimed requests of each read scenario before the timed runs (see warmUpScenario) */
@@ -76,6 +80,29 @@ async function main(): Promise<void> {
     const databasePid = findDatabasePid(database.uri);
     phaseDone("database start");
 
+    // --- the peers at 5,000 users too (issue #9 asks for both sizes in one run): a tenant of its
+    // own, compared, then deleted, so the rest of the run sees the same database as without it
+    let peersSmall: BenchRun["peersSmall"];
+    if (options.peers.length && options.users > PEERS_SMALL_USERS) {
+      const peersStarted = Date.now();
+      log(`peers at ${PEERS_SMALL_USERS.toLocaleString("en-US")} users first: seeding a tenant of that size…`);
+      const small = await seedTenant({ users: PEERS_SMALL_USERS, leaders: 1, plainDeactivations: 1, log });
+      await awaitIndexFill(INDEX_FILL_TIMEOUT_MS, log);
+      const smallServer = await startServerProcess(database.uri, DATABASE_NAME);
+      stopServer = () => smallServer.stop();
+      try {
+        const smallPlan = buildScenarios(small, `s${Date.now().toString(36)}`).filter((scenario) => (PEER_SCENARIOS as readonly string[]).includes(scenario.key));
+        for (const scenario of smallPlan) await warmUpScenario(smallServer.url, small.token, scenario, WARM_UP);
+        const compared = await runPeers({ names: options.peers, roster: { url: smallServer.url, token: small.token, pid: smallServer.pid, databasePid }, seeded: small, scenarios: smallPlan, connections: options.connections, durationSeconds: options.durationSeconds, log });
+        peersSmall = { ...compared, users: small.users, seconds: (Date.now() - peersStarted) / 1000 };
+      } finally {
+        await smallServer.stop();
+        stopServer = undefined;
+      }
+      await deleteTenantCascade(small.tenant);
+      phaseDone(`peers at ${PEERS_SMALL_USERS.toLocaleString("en-US")} users`);
+    }
+
     // --- seed, timing the floor at a tenth of the users on the way (it should scale with size if it scans)
     log("seeding…");
     const sizes: SizeSnapshot[] = [];
@@ -115,7 +142,8 @@ async function main(): Promise<void> {
     phaseDone("explain and the database's floor");
 
     // --- the real server, its own process
-    const server = await startServerProcess(database.uri, DATABASE_NAME);
+    const metricsToken = randomBytes(24).toString("hex");
+    const server = await startServerProcess(database.uri, DATABASE_NAME, { ROSTER_METRICS_TOKEN: metricsToken });
     stopServer = () => server.stop();
     log(`server: node dist/src/main.js, pid ${server.pid}, ${server.url}`);
     const scenarios: ScenarioRun[] = [];
@@ -189,7 +217,9 @@ async function main(): Promise<void> {
         memberAddSmall: await timeHttpSequential(server.url, seeded.token, `/scim/v2/Groups/${seeded.smallGroupId}`, 3, budget, { method: "PATCH", body: addOne(seeded.smallGroupAddCandidates) }),
       };
       const breakdown = await breakDown(seeded, seeded.token, budget);
-      diagnostics = { http, breakdown };
+      log("diagnostics: database operations per request, counted by the server (/metrics)…");
+      const operations = await countOperations(server.url, seeded.token, metricsToken, seeded, log);
+      diagnostics = { http, breakdown, operations };
       phaseDone("diagnostics");
 
       // --- the peers, side by side: same users, same scenarios, one server at a time
@@ -258,6 +288,7 @@ async function main(): Promise<void> {
       rss: server.samples,
       diagnostics,
       peers,
+      peersSmall,
     };
     // the raw figures, so the report can be re-rendered (--render) without running again
     fs.writeFileSync(path.resolve(__dirname, "..", "..", "bench", "last-run.json"), `${JSON.stringify(run)}\n`);
@@ -266,7 +297,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(out, report.markdown);
     process.stdout.write(`\n${report.summary}\n`);
     log(`wrote ${out}`);
-    log(`total wall time: ${(run.totalSeconds / 60).toFixed(1)} min (${run.totalSeconds.toFixed(0)} s)${peers ? `, of which the peers ${peers.seconds.toFixed(0)} s` : ""}`);
+    log(`total wall time: ${(run.totalSeconds / 60).toFixed(1)} min (${run.totalSeconds.toFixed(0)} s)${peers ? `, of which the peers ${peers.seconds.toFixed(0)} s` : ""}${peersSmall ? ` and the peers at ${peersSmall.users.toLocaleString("en-US")} users ${peersSmall.seconds.toFixed(0)} s` : ""}`);
   } finally {
     if (database.kind === "external" && seededTenant) await deleteTenantCascade(seededTenant).catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);
