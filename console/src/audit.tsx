@@ -1,23 +1,12 @@
 import { useState } from "preact/hooks";
+import type { AuditEntryView } from "../../src/domain/audit-entry-view";
 import { api, tenantPath } from "./api";
 import { formatTime } from "./format";
 import { href } from "./route";
 import { Changes, ErrorMessage, ScreenTitle, Value, useId, useLoad } from "./ui";
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  actorName?: string;
-  action: string;
-  target: string;
-  cause?: string;
-  before?: Record<string, unknown>;
-  after?: Record<string, unknown>;
-  reason?: string;
-  choices?: Record<string, unknown>;
-  requestId: string;
-}
+/** One entry of GET …/audit, as the server declares it. */
+export type AuditEntry = AuditEntryView;
 
 export interface AuditPage {
   entries: AuditEntry[];

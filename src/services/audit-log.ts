@@ -1,3 +1,4 @@
+import type { AuditEntryView } from "../domain/audit-entry-view";
 import { RosterError } from "../domain/roster-error";
 import { queryAudit, type AuditDoc } from "../store/audit-store";
 import { parseInstant } from "./parse-instant";
@@ -6,26 +7,6 @@ import { validatePayload } from "./validate-payload";
 
 export const DEFAULT_AUDIT_COUNT = 100;
 export const MAX_AUDIT_COUNT = 1000;
-
-/** An audit entry as the admin API shows it (SPEC §5). */
-export interface AuditEntryView {
-  id: string;
-  /** ISO 8601 with milliseconds */
-  at: string;
-  tenant: string;
-  actor: string;
-  /** the administrator's name, or the credential's label, when the entry was written */
-  actorName?: string;
-  action: string;
-  target: string;
-  cause?: string;
-  before?: Record<string, unknown>;
-  after?: Record<string, unknown>;
-  reason?: string;
-  choices?: Record<string, unknown>;
-  requestId: string;
-  ignoredAttributes?: string[];
-}
 
 export interface AuditPage {
   entries: AuditEntryView[];
