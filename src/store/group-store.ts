@@ -5,11 +5,12 @@ import { GroupModel } from "./models";
 import { repointReferences } from "./repoint-references";
 import { translateStoreError } from "./translate-store-error";
 
-export async function findGroups(tenant: string, ids: string[]): Promise<GroupDoc[]> {
+/** Groups of a tenant by id, whole or with only the `projection`'s fields (and `_id`). */
+export async function findGroups(tenant: string, ids: string[], projection?: Partial<Record<keyof GroupDoc, 1>>): Promise<GroupDoc[]> {
   if (!ids.length) return [];
   // hot reads (a user's groups) go to the driver: mongoose's query building cost more than the read
   // one id: exactly the keys of the {tenant, _id} index, which mongo-java-server uses only then
-  return GroupModel.collection.find({ tenant, _id: ids.length === 1 ? ids[0] : { $in: ids } } as never).toArray() as unknown as Promise<GroupDoc[]>;
+  return GroupModel.collection.find({ tenant, _id: ids.length === 1 ? ids[0] : { $in: ids } } as never, projection && { projection }).toArray() as unknown as Promise<GroupDoc[]>;
 }
 
 /** Inserts a new group, with the claim of its initial members' write when it has members. */

@@ -1,5 +1,6 @@
 import type { MembershipDoc } from "./documents";
-import { GroupModel, MembershipModel, UserModel } from "./models";
+import { findGroups } from "./group-store";
+import { MembershipModel, UserModel } from "./models";
 import { isDuplicateKey } from "./translate-store-error";
 
 /** Ids per query or insert: keeps each command far below MongoDB's 16 MB limit for any list size. */
@@ -172,9 +173,7 @@ export async function groupsOfUsers(tenant: string, userIds: string[]): Promise<
 }
 
 async function groupNames(tenant: string, groupIds: string[]): Promise<Map<string, string>> {
-  // one id: exactly the keys of the {tenant, _id} index, which mongo-java-server uses only then
-  const query = { tenant, _id: groupIds.length === 1 ? groupIds[0] : { $in: groupIds } };
-  const groups = (await GroupModel.collection.find(query as never, { projection: { displayName: 1 } }).toArray()) as unknown as Array<{ _id: string; displayName: string }>;
+  const groups = await findGroups(tenant, groupIds, { displayName: 1 });
   return new Map(groups.map((group) => [group._id, group.displayName]));
 }
 
