@@ -95,4 +95,20 @@ describe("group writes cut off half-way (SPEC §3 Group membership at scale, §5
     expect(entries.map((entry) => entry.after)).to.deep.equal([{ members: [{ value: users[2] }] }]);
     expect(entries[0].before).to.deep.equal({});
   });
+
+  it("gives the members of a group renamed by a write cut off before its members the new name once it is finished [rename]", async () => {
+    const tenant = await newTenant(server, "rename");
+    const users: string[] = [];
+    for (const name of ["u1", "u2", "u3"]) users.push((await createUser(tenant, name)).id);
+    const group = await createGroup(tenant, "Old name", users.slice(0, 2));
+    const cutOff = await withRuntime(dyingAt(group.id), () =>
+      tenant.scim("PATCH", `/Groups/${group.id}`, patchOp({ op: "replace", path: "displayName", value: "New name" }, { op: "add", path: "members", value: [{ value: users[2] }] })),
+    );
+    expect(cutOff.status).to.be.at.least(500);
+    expect(await afterLeases(() => finishGroupWrites(quiet))).to.equal(1);
+    for (const user of users) {
+      const groups = (await tenant.scim("GET", `/Users/${user}`)).body.groups;
+      expect(groups.map((entry: { value: string; display: string }) => [entry.value, entry.display]), user).to.deep.equal([[group.id, "New name"]]);
+    }
+  });
 });
